@@ -1,0 +1,4 @@
+/** DMA memory and virtqueues (split and packed, driver and device side). Depends on no PCI code. */
+module dev.jvirtio.virtq {
+    requires transitive dev.jvirtio.ffm;
+}
