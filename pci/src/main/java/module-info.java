@@ -2,4 +2,7 @@
 module dev.jvirtio.pci {
     requires transitive dev.jvirtio.ffm;
     requires transitive dev.jvirtio.virtq;
+
+    exports dev.jvirtio.pci;
+    exports dev.jvirtio.pci.virtio;
 }
