@@ -1,0 +1,81 @@
+package dev.jvirtio.dma;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Ordinary page-aligned anonymous memory (4 KiB pages), for tests and for machines without hugepages.
+ * Each allocation gets its own shared arena, so it can be used from any thread and freed independently.
+ * The memory is not locked: a VFIO mapper pins it when mapping; the software IOMMU needs no pinning.
+ */
+public final class AnonymousDmaAllocator implements DmaAllocator {
+    /** Base page size on x86-64 (the only platform the project targets today). */
+    public static final long PAGE_SIZE = 4096;
+
+    private final Set<DmaMemory> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    /** Creates the allocator; it holds no memory until the first allocation. */
+    public AnonymousDmaAllocator() {
+    }
+
+    @Override
+    public String description() {
+        return "anonymous 4 KiB pages (not hugepage-backed)";
+    }
+
+    @Override
+    public long pageSize() {
+        return PAGE_SIZE;
+    }
+
+    @Override
+    public synchronized DmaMemory allocate(long size, long alignment) {
+        if (closed) {
+            throw new IllegalStateException("allocator is closed");
+        }
+        DmaAllocator.checkRequest(size, alignment);
+        long bytes = DmaAllocator.roundUp(size, PAGE_SIZE);
+        Arena arena = Arena.ofShared();
+        MemorySegment seg;
+        try {
+            // Arena.allocate zero-fills, so rings start in the all-zero state the spec requires.
+            seg = arena.allocate(bytes, Math.max(alignment, PAGE_SIZE));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            arena.close();
+            throw e;
+        }
+        DmaMemory[] holder = new DmaMemory[1];
+        DmaMemory m = new DmaMemory(seg, arena, PAGE_SIZE, "anonymous", () -> forget(holder[0]));
+        holder[0] = m;
+        live.add(m);
+        return m;
+    }
+
+    private synchronized void forget(DmaMemory m) {
+        live.remove(m);
+    }
+
+    /** Number of blocks handed out and not yet closed. */
+    public synchronized int outstanding() {
+        return live.size();
+    }
+
+    @Override
+    public void close() {
+        DmaMemory[] all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = live.toArray(new DmaMemory[0]);
+        }
+        for (DmaMemory m : all) {
+            m.close();
+        }
+    }
+}

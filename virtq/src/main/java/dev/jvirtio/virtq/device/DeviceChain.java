@@ -1,0 +1,189 @@
+package dev.jvirtio.virtq.device;
+
+import dev.jvirtio.dma.DeviceMemory;
+import dev.jvirtio.dma.DmaAccess;
+import dev.jvirtio.dma.DmaFaultException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One available chain as the device sees it: its id (split head index or packed buffer id) and its
+ * buffers, each already translated through the IOMMU. Device queues reuse a single instance, so the view is
+ * valid only until the next {@code pop()}; copy what you need (the id and lengths are plain ints).
+ *
+ * <p>Readable buffers come first (indices {@code 0 .. readableCount()-1}), then the writable ones.
+ * {@link #readFromReadable} and {@link #writeToWritable} treat each group as one contiguous byte stream
+ * (gather / scatter) and allocate nothing.
+ */
+public final class DeviceChain {
+    private final long[] iovas;
+    private final int[] lengths;
+    private final MemorySegment[] segments;
+    private final long[] offsets;
+    private final DeviceMemory.Translation translation = new DeviceMemory.Translation();
+    private int id;
+    private int count;
+    private int readableCount;
+    private long readableBytes;
+    private long writableBytes;
+
+    DeviceChain(int capacity) {
+        iovas = new long[capacity];
+        lengths = new int[capacity];
+        segments = new MemorySegment[capacity];
+        offsets = new long[capacity];
+    }
+
+    void reset() {
+        count = 0;
+        readableCount = 0;
+        readableBytes = 0;
+        writableBytes = 0;
+        id = -1;
+    }
+
+    void id(int id) {
+        this.id = id;
+    }
+
+    /**
+     * Appends a buffer after the protocol checks; translates it (DMA faults become
+     * {@link DriverFaultException} UNMAPPED_BUFFER).
+     */
+    void add(DeviceMemory memory, long iova, int length, boolean writable, long where) {
+        if (count == iovas.length) {
+            throw new DriverFaultException(DriverFaultException.Violation.DESCRIPTOR_LOOP, where,
+                    "chain longer than " + iovas.length + " buffers", null);
+        }
+        if (!writable && readableCount != count) {
+            throw new DriverFaultException(DriverFaultException.Violation.READABLE_AFTER_WRITABLE, where,
+                    "device-readable buffer after a device-writable one", null);
+        }
+        long len = length & 0xffff_ffffL;
+        if (readableBytes + writableBytes + len > 0xffff_ffffL) {
+            throw new DriverFaultException(DriverFaultException.Violation.CHAIN_TOO_LARGE, where,
+                    "chain of 2^32 bytes or more", null);
+        }
+        MemorySegment seg = null;
+        long off = 0;
+        if (len > 0) {
+            try {
+                memory.translate(iova, len, writable ? DmaAccess.WRITE : DmaAccess.READ, translation);
+            } catch (DmaFaultException e) {
+                throw new DriverFaultException(DriverFaultException.Violation.UNMAPPED_BUFFER, iova,
+                        "buffer IOVA refused by the IOMMU", e);
+            }
+            seg = translation.segment();
+            off = translation.offset();
+        }
+        iovas[count] = iova;
+        lengths[count] = length;
+        segments[count] = seg;
+        offsets[count] = off;
+        count++;
+        if (writable) {
+            writableBytes += len;
+        } else {
+            readableCount++;
+            readableBytes += len;
+        }
+    }
+
+    /** Split head index or packed buffer id: what {@code push} takes. */
+    public int id() {
+        return id;
+    }
+
+    /** Number of buffers (after expanding an indirect table). */
+    public int count() {
+        return count;
+    }
+
+    /** Number of device-readable buffers. */
+    public int readableCount() {
+        return readableCount;
+    }
+
+    /** Device address of buffer {@code i}. */
+    public long iova(int i) {
+        check(i);
+        return iovas[i];
+    }
+
+    /** Length of buffer {@code i} in bytes (unsigned 32-bit). */
+    public long length(int i) {
+        check(i);
+        return lengths[i] & 0xffff_ffffL;
+    }
+
+    /** Whether buffer {@code i} is device-writable. */
+    public boolean isWritable(int i) {
+        check(i);
+        return i >= readableCount;
+    }
+
+    /** Total device-readable bytes. */
+    public long readableLength() {
+        return readableBytes;
+    }
+
+    /** Total device-writable bytes: the most a used length may report. */
+    public long writableLength() {
+        return writableBytes;
+    }
+
+    /** A slice of buffer {@code i} (allocates; for tests and slow paths). */
+    public MemorySegment buffer(int i) {
+        check(i);
+        if (segments[i] == null) {
+            return MemorySegment.NULL;
+        }
+        return segments[i].asSlice(offsets[i], lengths[i] & 0xffff_ffffL);
+    }
+
+    /**
+     * Copies up to {@code length} bytes starting at byte {@code offset} of the readable stream into
+     * {@code dst} at {@code dstOffset}; returns the number of bytes copied (less at the end of the stream).
+     */
+    public long readFromReadable(long offset, MemorySegment dst, long dstOffset, long length) {
+        return transfer(0, readableCount, offset, dst, dstOffset, length, false);
+    }
+
+    /**
+     * Copies up to {@code length} bytes of {@code src} from {@code srcOffset} into the writable stream at
+     * byte {@code offset}; returns the number of bytes copied (less at the end of the stream).
+     */
+    public long writeToWritable(long offset, MemorySegment src, long srcOffset, long length) {
+        return transfer(readableCount, count, offset, src, srcOffset, length, true);
+    }
+
+    private long transfer(int from, int to, long offset, MemorySegment other, long otherOffset, long length,
+                          boolean toDevice) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset or length");
+        }
+        long done = 0;
+        long skip = offset;
+        for (int i = from; i < to && done < length; i++) {
+            long len = lengths[i] & 0xffff_ffffL;
+            if (skip >= len) {
+                skip -= len;
+                continue;
+            }
+            long n = Math.min(len - skip, length - done);
+            if (toDevice) {
+                MemorySegment.copy(other, otherOffset + done, segments[i], offsets[i] + skip, n);
+            } else {
+                MemorySegment.copy(segments[i], offsets[i] + skip, other, otherOffset + done, n);
+            }
+            done += n;
+            skip = 0;
+        }
+        return done;
+    }
+
+    private void check(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException("buffer " + i + " of " + count);
+        }
+    }
+}

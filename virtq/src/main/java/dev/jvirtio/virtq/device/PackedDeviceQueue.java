@@ -1,0 +1,329 @@
+package dev.jvirtio.virtq.device;
+
+import static dev.jvirtio.virtq.packed.PackedLayout.*;
+
+import dev.jvirtio.dma.DeviceMemory;
+import dev.jvirtio.dma.DmaAccess;
+import dev.jvirtio.dma.DmaFaultException;
+import dev.jvirtio.virtq.EventIdx;
+import dev.jvirtio.virtq.RingFeatures;
+import dev.jvirtio.virtq.device.DriverFaultException.Violation;
+import dev.jvirtio.virtq.packed.PackedLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Device side of a packed virtqueue (virtio 1.3 section 2.8) over {@link DeviceMemory}.
+ *
+ * <p>The device keeps its own wrap counters (both start at 1): one for the next descriptor it reads, one
+ * for the next used descriptor it writes. Used descriptors are written in completion order, each taking
+ * the place of the chain's first slot and skipping the chain's remaining slots. Like the driver side it
+ * publishes a batch with one release store (the first used descriptor's flags, held back until
+ * {@link #publishUsed()}).
+ *
+ * <p>Checks: list length (at most the queue size), INDIRECT without the feature, INDIRECT with NEXT,
+ * INDIRECT inside a NEXT-linked list, nested INDIRECT, indirect table length, NEXT into a descriptor that
+ * is not available, readable after writable, 2^32-byte chains, buffer ids reused while in flight, and IOMMU
+ * refusals. Buffer ids are 16-bit values of the driver's choosing, so per-id bookkeeping covers all 65536.
+ */
+public final class PackedDeviceQueue implements DeviceQueue {
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLAGS = LE16.varHandle();
+    private static final int IDS = 1 << 16;
+
+    private final DeviceMemory memory;
+    private final int size;
+    private final boolean eventIdx;
+    private final boolean indirectAllowed;
+    private final MemorySegment ring;
+    private final MemorySegment driverEvent;
+    private final MemorySegment deviceEvent;
+    private final DeviceChain chain;
+    private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
+    private final boolean[] inFlight = new boolean[IDS];
+    private final int[] slots = new int[IDS];
+    private final long[] writable = new long[IDS];
+
+    private int nextAvail;
+    private boolean availWrap;
+    private int usedPos;
+    private boolean usedWrap;
+    private int pendingUsedPos;
+    private int pendingUsedFlags;
+    private int usedSincePublish;
+    private int inFlightCount;
+    private DriverFaultException broken;
+
+    /**
+     * Creates the device side of a packed queue the driver configured with these addresses
+     * (queue_desc, queue_driver, queue_device).
+     *
+     * @throws DriverFaultException UNMAPPED_RING if an area is not mapped for the device
+     */
+    public PackedDeviceQueue(DeviceMemory memory, int size, long features, long ringIova, long driverEventIova,
+                             long deviceEventIova) {
+        if (!PackedLayout.isValidSize(size)) {
+            throw new IllegalArgumentException("packed queue size out of 1..32768: " + size);
+        }
+        this.memory = memory;
+        this.size = size;
+        this.eventIdx = RingFeatures.has(features, RingFeatures.EVENT_IDX);
+        this.indirectAllowed = RingFeatures.has(features, RingFeatures.INDIRECT_DESC);
+        this.ring = SplitDeviceQueue.ringArea(memory, ringIova, ringSize(size), DmaAccess.READ_WRITE);
+        this.driverEvent = SplitDeviceQueue.ringArea(memory, driverEventIova, EVENT_SIZE, DmaAccess.READ);
+        this.deviceEvent = SplitDeviceQueue.ringArea(memory, deviceEventIova, EVENT_SIZE, DmaAccess.READ_WRITE);
+        this.chain = new DeviceChain(size);
+        reset();
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    private static boolean isAvail(int flags, boolean wrap) {
+        // Available: AVAIL matches the wrap counter and USED does not (2.8.1).
+        return ((flags & F_AVAIL) != 0) == wrap && ((flags & F_USED) != 0) != wrap;
+    }
+
+    @Override
+    public DeviceChain pop() {
+        checkUsable();
+        final int p = nextAvail;
+        // Acquire: the head's flags are read before the rest of its descriptor and its list, which the
+        // driver wrote before releasing these flags (virtio 1.3 2.8.21.1).
+        final int f = (short) FLAGS.getAcquire(ring, descOffset(p) + DESC_FLAGS) & 0xffff;
+        if (!isAvail(f, availWrap)) {
+            return null;
+        }
+        chain.reset();
+        final int id;
+        final int consumed;
+        try {
+            if ((f & F_INDIRECT) != 0) {
+                id = popIndirect(p, f);
+                consumed = 1;
+            } else {
+                int q = p;
+                boolean w = availWrap;
+                int count = 0;
+                int fq = f;
+                int last;
+                while (true) {
+                    if (++count > size) {
+                        throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, q,
+                                "descriptor list longer than the queue size " + size, null);
+                    }
+                    if (count > 1) {
+                        fq = ring.get(LE16, descOffset(q) + DESC_FLAGS) & 0xffff;
+                        if (!isAvail(fq, w)) {
+                            throw new DriverFaultException(Violation.CHAIN_NOT_AVAILABLE, q,
+                                    "NEXT leads to descriptor " + q + " which is not available", null);
+                        }
+                        if ((fq & F_INDIRECT) != 0) {
+                            throw new DriverFaultException(Violation.INDIRECT_IN_CHAIN, q,
+                                    "INDIRECT descriptor inside a NEXT-linked list", null);
+                        }
+                    }
+                    long off = descOffset(q);
+                    chain.add(memory, ring.get(LE64, off + DESC_ADDR), ring.get(LE32, off + DESC_LEN),
+                            (fq & F_WRITE) != 0, q);
+                    last = q;
+                    if (++q == size) {
+                        q = 0;
+                        w = !w;
+                    }
+                    if ((fq & F_NEXT) == 0) {
+                        break;
+                    }
+                }
+                id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
+                consumed = count;
+            }
+            if (inFlight[id]) {
+                throw new DriverFaultException(Violation.ID_IN_USE, id,
+                        "buffer id " + id + " made available while the device holds it", null);
+            }
+        } catch (DriverFaultException e) {
+            broken = e;
+            throw e;
+        }
+        chain.id(id);
+        int np = p + consumed;
+        if (np >= size) {
+            np -= size;
+            availWrap = !availWrap;
+        }
+        nextAvail = np;
+        inFlight[id] = true;
+        slots[id] = consumed;
+        writable[id] = chain.writableLength();
+        inFlightCount++;
+        return chain;
+    }
+
+    private int popIndirect(int p, int f) {
+        if (!indirectAllowed) {
+            throw new DriverFaultException(Violation.INDIRECT_NOT_NEGOTIATED, p, "INDIRECT without VIRTIO_F_INDIRECT_DESC", null);
+        }
+        if ((f & F_NEXT) != 0) {
+            throw new DriverFaultException(Violation.INDIRECT_WITH_NEXT, p, "INDIRECT and NEXT both set", null);
+        }
+        long off = descOffset(p);
+        long tableIova = ring.get(LE64, off + DESC_ADDR);
+        long len = ring.get(LE32, off + DESC_LEN) & 0xffff_ffffL;
+        int id = ring.get(LE16, off + DESC_ID) & 0xffff;
+        if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
+            throw new DriverFaultException(Violation.INDIRECT_TABLE_LENGTH, p, "indirect table length " + len
+                    + " (must be a non-zero multiple of 16, at most " + size + " entries)", null);
+        }
+        try {
+            memory.translate(tableIova, len, DmaAccess.READ, tableTranslation);
+        } catch (DmaFaultException e) {
+            throw new DriverFaultException(Violation.UNMAPPED_BUFFER, tableIova, "indirect table refused by the IOMMU", e);
+        }
+        MemorySegment table = tableTranslation.segment();
+        long base = tableTranslation.offset();
+        int entries = (int) (len / DESC_SIZE);
+        for (int i = 0; i < entries; i++) {
+            long e = base + (long) i * DESC_SIZE;
+            int ef = table.get(LE16, e + DESC_FLAGS) & 0xffff;
+            if ((ef & F_INDIRECT) != 0) {
+                throw new DriverFaultException(Violation.NESTED_INDIRECT, i, "INDIRECT inside an indirect table", null);
+            }
+            // Only WRITE is meaningful in a packed indirect table; other flags are ignored (2.8.8).
+            chain.add(memory, table.get(LE64, e + DESC_ADDR), table.get(LE32, e + DESC_LEN), (ef & F_WRITE) != 0, i);
+        }
+        return id;
+    }
+
+    @Override
+    public void push(int id, long writtenLength) {
+        checkUsable();
+        if (id < 0 || id >= IDS || !inFlight[id]) {
+            throw new IllegalStateException("buffer id " + id + " is not in flight on the device side");
+        }
+        if (writtenLength < 0 || writtenLength > writable[id]) {
+            throw new IllegalArgumentException("written length " + writtenLength + " outside 0.." + writable[id]
+                    + " for buffer id " + id);
+        }
+        final int pos = usedPos;
+        final long off = descOffset(pos);
+        ring.set(LE32, off + DESC_LEN, (int) writtenLength);
+        ring.set(LE16, off + DESC_ID, (short) id);
+        // Used: AVAIL and USED both equal the device wrap counter; WRITE says len is meaningful (2.8.3).
+        int flags = (writtenLength > 0 ? F_WRITE : 0) | (usedWrap ? F_AVAIL | F_USED : 0);
+        if (pendingUsedPos < 0) {
+            pendingUsedPos = pos; // first of the batch: its flags are released by publishUsed()
+            pendingUsedFlags = flags;
+        } else {
+            // Plain store: the driver cannot get past the batch's first used descriptor before it is released.
+            ring.set(LE16, off + DESC_FLAGS, (short) flags);
+        }
+        int np = pos + slots[id];
+        if (np >= size) {
+            np -= size;
+            usedWrap = !usedWrap;
+        }
+        usedPos = np;
+        usedSincePublish += slots[id];
+        inFlight[id] = false;
+        inFlightCount--;
+    }
+
+    @Override
+    public boolean publishUsed() {
+        checkUsable();
+        if (pendingUsedPos < 0) {
+            return false;
+        }
+        // Release: id, len, later used descriptors and the buffer contents are visible before the first
+        // used descriptor's flags (virtio 1.3 2.8.3/2.8.7: the driver must never see a partial batch).
+        FLAGS.setRelease(ring, descOffset(pendingUsedPos) + DESC_FLAGS, (short) pendingUsedFlags);
+        pendingUsedPos = -1;
+        int added = usedSincePublish;
+        usedSincePublish = 0;
+        // Full fence: the flags store is visible before reading the driver event suppression structure.
+        VarHandle.fullFence();
+        int word = driverEvent.get(LE32, (long) EVENT_OFF_WRAP);
+        int flags = (word >>> 16) & 0x3;
+        if (flags == RING_EVENT_FLAGS_DISABLE) {
+            return false;
+        }
+        if (flags == RING_EVENT_FLAGS_DESC && eventIdx) {
+            int offWrap = word & 0xffff;
+            int event = offWrap & 0x7fff;
+            if ((offWrap >>> 15 != 0) != usedWrap) {
+                event -= size;
+            }
+            return EventIdx.needsEvent(event, usedPos, usedPos - added);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean enableNotifications() {
+        checkUsable();
+        if (eventIdx) {
+            deviceEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(nextAvail, availWrap));
+            FLAGS.setRelease(deviceEvent, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
+        } else {
+            deviceEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
+        }
+        // Full fence: the request is visible before re-reading the next descriptor's flags.
+        VarHandle.fullFence();
+        int f = (short) FLAGS.getAcquire(ring, descOffset(nextAvail) + DESC_FLAGS) & 0xffff;
+        return isAvail(f, availWrap);
+    }
+
+    @Override
+    public void disableNotifications() {
+        checkUsable();
+        deviceEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
+    }
+
+    /** Ring offset of the next descriptor the device will read. */
+    public int nextAvailPosition() {
+        return nextAvail;
+    }
+
+    /** The device's wrap counter for the next descriptor it reads. */
+    public boolean availWrapCounter() {
+        return availWrap;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlightCount;
+    }
+
+    @Override
+    public boolean isBroken() {
+        return broken != null;
+    }
+
+    @Override
+    public void reset() {
+        Arrays.fill(inFlight, false);
+        nextAvail = 0;
+        availWrap = true;
+        usedPos = 0;
+        usedWrap = true;
+        pendingUsedPos = -1;
+        usedSincePublish = 0;
+        inFlightCount = 0;
+        broken = null;
+        chain.reset();
+    }
+
+    private void checkUsable() {
+        if (broken != null) {
+            throw broken;
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package dev.jvirtio.virtq.device;
+
+import static dev.jvirtio.virtq.split.SplitLayout.*;
+
+import dev.jvirtio.dma.DeviceMemory;
+import dev.jvirtio.dma.DmaAccess;
+import dev.jvirtio.dma.DmaFaultException;
+import dev.jvirtio.virtq.EventIdx;
+import dev.jvirtio.virtq.RingFeatures;
+import dev.jvirtio.virtq.device.DriverFaultException.Violation;
+import dev.jvirtio.virtq.split.SplitLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Device side of a split virtqueue (virtio 1.3 section 2.7) over {@link DeviceMemory}.
+ *
+ * <p>The three ring areas are translated once, when the queue is created (as a device does when the
+ * driver enables the queue); every buffer and indirect table is translated when popped. Checks: avail idx
+ * jumps, head and next ranges, loops (a chain may visit at most queue-size descriptors), INDIRECT without
+ * the feature, INDIRECT with NEXT, nested INDIRECT, indirect table length, readable after writable,
+ * chains of 2^32 bytes or more, heads reused while in flight, and IOMMU refusals.
+ */
+public final class SplitDeviceQueue implements DeviceQueue {
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle IDX = LE16.varHandle();
+
+    private final DeviceMemory memory;
+    private final int size;
+    private final int mask;
+    private final boolean eventIdx;
+    private final boolean indirectAllowed;
+    private final MemorySegment desc;
+    private final MemorySegment avail;
+    private final MemorySegment used;
+    private final long usedEventOff;
+    private final long availEventOff;
+    private final DeviceChain chain;
+    private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
+    private final boolean[] inFlight;
+    private final long[] writable;
+
+    private int lastAvailIdx;
+    private int seenAvailIdx;
+    private int usedIdx;
+    private int publishedUsedIdx;
+    private int inFlightCount;
+    private boolean notificationsEnabled = true;
+    private DriverFaultException broken;
+
+    /**
+     * Creates the device side of a queue the driver configured with these addresses.
+     *
+     * @throws DriverFaultException UNMAPPED_RING if a ring area is not mapped for the device
+     */
+    public SplitDeviceQueue(DeviceMemory memory, int size, long features, long descIova, long availIova,
+                            long usedIova) {
+        if (!SplitLayout.isValidSize(size)) {
+            throw new IllegalArgumentException("split queue size must be a power of two in 1..32768: " + size);
+        }
+        this.memory = memory;
+        this.size = size;
+        this.mask = size - 1;
+        this.eventIdx = RingFeatures.has(features, RingFeatures.EVENT_IDX);
+        this.indirectAllowed = RingFeatures.has(features, RingFeatures.INDIRECT_DESC);
+        this.desc = ringArea(memory, descIova, descTableSize(size), DmaAccess.READ);
+        this.avail = ringArea(memory, availIova, availSize(size), DmaAccess.READ);
+        this.used = ringArea(memory, usedIova, usedSize(size), DmaAccess.READ_WRITE);
+        this.usedEventOff = usedEventOffset(size);
+        this.availEventOff = availEventOffset(size);
+        this.chain = new DeviceChain(size);
+        this.inFlight = new boolean[size];
+        this.writable = new long[size];
+    }
+
+    static MemorySegment ringArea(DeviceMemory memory, long iova, long bytes, DmaAccess access) {
+        try {
+            return memory.segment(iova, bytes, access);
+        } catch (DmaFaultException e) {
+            throw new DriverFaultException(Violation.UNMAPPED_RING, iova, "ring area refused by the IOMMU", e);
+        }
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public DeviceChain pop() {
+        checkUsable();
+        final int last = lastAvailIdx;
+        if (last == seenAvailIdx) {
+            // Acquire: avail idx is read before the ring entries and descriptors it publishes (virtio 1.3
+            // 2.7.13.3: the device may access what idx exposes; Linux vhost_get_vq_desc's smp_rmb).
+            int a = (short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff;
+            if (a == last) {
+                return null;
+            }
+            int pending = (a - last) & 0xffff;
+            if (pending > size) {
+                throw fault(Violation.AVAIL_IDX_JUMP, a, "avail idx " + a + " is " + pending
+                        + " entries past the device's " + last + " (queue size " + size + ")");
+            }
+            seenAvailIdx = a;
+        }
+        final int head = avail.get(LE16, availRingOffset(last & mask)) & 0xffff;
+        if (head >= size) {
+            throw fault(Violation.HEAD_OUT_OF_RANGE, head, "head " + head + " >= queue size " + size);
+        }
+        if (inFlight[head]) {
+            throw fault(Violation.ID_IN_USE, head, "head " + head + " made available while the device holds it");
+        }
+        chain.reset();
+        chain.id(head);
+        try {
+            walk(head);
+        } catch (DriverFaultException e) {
+            broken = e;
+            throw e;
+        }
+        lastAvailIdx = (last + 1) & 0xffff;
+        inFlight[head] = true;
+        writable[head] = chain.writableLength();
+        inFlightCount++;
+        return chain;
+    }
+
+    private void walk(int head) {
+        int d = head;
+        int visited = 0;
+        while (true) {
+            if (++visited > size) {
+                throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, d,
+                        "chain from head " + head + " visits more than " + size + " descriptors", null);
+            }
+            long off = descOffset(d);
+            long addr = desc.get(LE64, off + DESC_ADDR);
+            int len = desc.get(LE32, off + DESC_LEN);
+            int flags = desc.get(LE16, off + DESC_FLAGS) & 0xffff;
+            int next = desc.get(LE16, off + DESC_NEXT) & 0xffff;
+            if ((flags & F_INDIRECT) != 0) {
+                if (!indirectAllowed) {
+                    throw new DriverFaultException(Violation.INDIRECT_NOT_NEGOTIATED, d,
+                            "INDIRECT without VIRTIO_F_INDIRECT_DESC", null);
+                }
+                if ((flags & F_NEXT) != 0) {
+                    throw new DriverFaultException(Violation.INDIRECT_WITH_NEXT, d, "INDIRECT and NEXT both set", null);
+                }
+                // The WRITE flag of the descriptor that refers to a table is ignored (2.7.5.3.2).
+                walkIndirect(addr, len, d);
+                return; // an indirect descriptor ends the chain (it cannot have NEXT)
+            }
+            chain.add(memory, addr, len, (flags & F_WRITE) != 0, d);
+            if ((flags & F_NEXT) == 0) {
+                return;
+            }
+            if (next >= size) {
+                throw new DriverFaultException(Violation.NEXT_OUT_OF_RANGE, d,
+                        "descriptor " + d + " next " + next + " >= queue size " + size, null);
+            }
+            d = next;
+        }
+    }
+
+    private void walkIndirect(long tableIova, int lenBits, int d) {
+        long len = lenBits & 0xffff_ffffL;
+        if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
+            throw new DriverFaultException(Violation.INDIRECT_TABLE_LENGTH, d,
+                    "indirect table length " + len + " (must be a non-zero multiple of 16, at most " + size
+                            + " entries)", null);
+        }
+        int entries = (int) (len / DESC_SIZE);
+        try {
+            memory.translate(tableIova, len, DmaAccess.READ, tableTranslation);
+        } catch (DmaFaultException e) {
+            throw new DriverFaultException(Violation.UNMAPPED_BUFFER, tableIova, "indirect table refused by the IOMMU", e);
+        }
+        MemorySegment table = tableTranslation.segment();
+        long base = tableTranslation.offset();
+        int i = 0;
+        int visited = 0;
+        while (true) {
+            if (++visited > entries) {
+                throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, i,
+                        "indirect chain visits more than its " + entries + " entries", null);
+            }
+            long off = base + (long) i * DESC_SIZE;
+            long addr = table.get(LE64, off + DESC_ADDR);
+            int blen = table.get(LE32, off + DESC_LEN);
+            int flags = table.get(LE16, off + DESC_FLAGS) & 0xffff;
+            int next = table.get(LE16, off + DESC_NEXT) & 0xffff;
+            if ((flags & F_INDIRECT) != 0) {
+                throw new DriverFaultException(Violation.NESTED_INDIRECT, i, "INDIRECT inside an indirect table", null);
+            }
+            chain.add(memory, addr, blen, (flags & F_WRITE) != 0, i);
+            if ((flags & F_NEXT) == 0) {
+                return;
+            }
+            if (next >= entries) {
+                throw new DriverFaultException(Violation.NEXT_OUT_OF_RANGE, i,
+                        "indirect entry " + i + " next " + next + " >= " + entries + " entries", null);
+            }
+            i = next;
+        }
+    }
+
+    @Override
+    public void push(int id, long writtenLength) {
+        checkUsable();
+        if (id < 0 || id >= size || !inFlight[id]) {
+            throw new IllegalStateException("head " + id + " is not in flight on the device side");
+        }
+        if (writtenLength < 0 || writtenLength > writable[id]) {
+            throw new IllegalArgumentException("written length " + writtenLength + " outside 0.."
+                    + writable[id] + " for head " + id);
+        }
+        long elem = usedElemOffset(usedIdx & mask);
+        // Plain stores: published by the release store of used idx in publishUsed().
+        used.set(LE32, elem, id);
+        used.set(LE32, elem + 4, (int) writtenLength);
+        usedIdx = (usedIdx + 1) & 0xffff;
+        inFlight[id] = false;
+        inFlightCount--;
+    }
+
+    @Override
+    public boolean publishUsed() {
+        checkUsable();
+        final int newIdx = usedIdx;
+        final int oldIdx = publishedUsedIdx;
+        if (newIdx == oldIdx) {
+            return false;
+        }
+        // Release: used elements (id, len) and the buffer contents are visible before used idx
+        // (virtio 1.3 2.7.8.2 "set len prior to updating the used idx"; Linux vhost_add_used_n's smp_wmb).
+        IDX.setRelease(used, (long) USED_IDX, (short) newIdx);
+        publishedUsedIdx = newIdx;
+        // Full fence: used idx store before reading avail flags / used_event (Linux vhost_notify's smp_mb).
+        VarHandle.fullFence();
+        if (eventIdx) {
+            int event = avail.get(LE16, usedEventOff) & 0xffff;
+            return EventIdx.needsEvent(event, newIdx, oldIdx);
+        }
+        return (avail.get(LE16, (long) AVAIL_FLAGS) & AVAIL_F_NO_INTERRUPT) == 0;
+    }
+
+    @Override
+    public boolean enableNotifications() {
+        checkUsable();
+        notificationsEnabled = true;
+        if (eventIdx) {
+            // Flags must stay 0 with EVENT_IDX (2.7.10.2); ask for a kick when the driver writes entry lastAvailIdx.
+            used.set(LE16, availEventOff, (short) lastAvailIdx);
+        } else {
+            used.set(LE16, (long) USED_FLAGS, (short) 0);
+        }
+        // Full fence: the re-enable is visible before we re-read avail idx (Linux vhost_enable_notify's smp_mb).
+        VarHandle.fullFence();
+        return ((short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff) != lastAvailIdx;
+    }
+
+    @Override
+    public void disableNotifications() {
+        checkUsable();
+        notificationsEnabled = false;
+        if (!eventIdx) {
+            used.set(LE16, (long) USED_FLAGS, (short) USED_F_NO_NOTIFY);
+        }
+        // With EVENT_IDX, avail_event simply stays behind; the driver stops kicking once past it.
+    }
+
+    /** Whether available-buffer notifications are currently requested. */
+    public boolean notificationsEnabled() {
+        return notificationsEnabled;
+    }
+
+    /** The device's next avail index (free-running 16-bit). */
+    public int lastAvailIdx() {
+        return lastAvailIdx;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlightCount;
+    }
+
+    @Override
+    public boolean isBroken() {
+        return broken != null;
+    }
+
+    @Override
+    public void reset() {
+        Arrays.fill(inFlight, false);
+        lastAvailIdx = 0;
+        seenAvailIdx = 0;
+        usedIdx = 0;
+        publishedUsedIdx = 0;
+        inFlightCount = 0;
+        notificationsEnabled = true;
+        broken = null;
+        chain.reset();
+    }
+
+    private DriverFaultException fault(Violation v, long where, String detail) {
+        broken = new DriverFaultException(v, where, detail, null);
+        return broken;
+    }
+
+    private void checkUsable() {
+        if (broken != null) {
+            throw broken;
+        }
+    }
+}

@@ -1,0 +1,561 @@
+package dev.jvirtio.virtq.packed;
+
+import static dev.jvirtio.virtq.packed.PackedLayout.*;
+
+import dev.jvirtio.dma.DmaPool;
+import dev.jvirtio.dma.DmaRegion;
+import dev.jvirtio.virtq.ChainBuilder;
+import dev.jvirtio.virtq.Doorbell;
+import dev.jvirtio.virtq.EventIdx;
+import dev.jvirtio.virtq.NotificationData;
+import dev.jvirtio.virtq.Virtqueue;
+import dev.jvirtio.virtq.VirtqueueBrokenException;
+import dev.jvirtio.virtq.VirtqueueBrokenException.Fault;
+import dev.jvirtio.virtq.VirtqueueConfig;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * Driver side of a packed virtqueue (virtio 1.3 section 2.8).
+ *
+ * <p>Descriptors are written in ring order with the driver wrap counter (starting at 1) encoded in the
+ * AVAIL/USED bits. A batch becomes visible with one release store: the flags of the first descriptor of the
+ * batch are held back and written by {@link #publish()} after everything else (2.8.6: "the driver MAY ...
+ * defer updating the descriptor flags for the first descriptor"); later heads of the same batch are plain
+ * stores, which the device cannot reach before that first head. Buffer ids come from a Java free stack;
+ * per id the queue remembers the token, the ring slots the chain occupies (1 when indirect), and the
+ * writable length, all in Java arrays. Sizes need not be powers of two.
+ *
+ * <p>One owner thread, no locks; see {@link Virtqueue}.
+ */
+public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 16-bit descriptor flags access with acquire/release modes; coordinates (segment, offset). */
+    private static final VarHandle FLAGS = LE16.varHandle();
+
+    private final VirtqueueConfig config;
+    private final int size;
+    private final boolean eventIdx;
+    private final boolean notificationData;
+    private final int indirectEntries;
+    private final int indirectThreshold;
+    private final Doorbell doorbell;
+
+    private final MemorySegment ring;
+    private final MemorySegment driverEvent;
+    private final MemorySegment deviceEvent;
+    private final MemorySegment indirect;
+    private final long ringIova;
+    private final long driverEventIova;
+    private final long deviceEventIova;
+    private final long indirectIova;
+    private final DmaRegion[] owned;
+
+    private final ChainBuilder builder;
+    private final int[] freeIds;
+    private final long[] tokens;
+    private final int[] slots;
+    private final int[] writableLen;
+    private final boolean[] inFlight;
+
+    private int freeIdTop;
+    private int numFree;
+    private int inFlightCount;
+    private int availPos;
+    private boolean availWrap;
+    private int usedPos;
+    private boolean usedWrap;
+    private int pendingHeadPos;
+    private int pendingHeadFlags;
+    private int addedSincePublish;
+    private int lastLen;
+    private int lastId = -1;
+    private boolean usedNotifications;
+    private VirtqueueBrokenException broken;
+    private boolean closed;
+    private Thread owner;
+
+    private PackedVirtqueue(VirtqueueConfig cfg, DmaRegion ringR, DmaRegion driverR, DmaRegion deviceR,
+                            DmaRegion indirectR, DmaRegion[] owned) {
+        this.config = cfg;
+        this.size = cfg.size();
+        this.eventIdx = cfg.eventIdx();
+        this.notificationData = cfg.notificationData();
+        this.indirectEntries = cfg.usesIndirect() ? cfg.indirectEntries() : 0;
+        this.indirectThreshold = cfg.indirectThreshold();
+        this.doorbell = cfg.doorbell();
+        checkArea("descriptor ring", ringR, ringSize(size), RING_ALIGN);
+        checkArea("driver event suppression", driverR, EVENT_SIZE, EVENT_ALIGN);
+        checkArea("device event suppression", deviceR, EVENT_SIZE, EVENT_ALIGN);
+        this.ring = ringR.segment().asSlice(0, ringSize(size));
+        this.driverEvent = driverR.segment().asSlice(0, EVENT_SIZE);
+        this.deviceEvent = deviceR.segment().asSlice(0, EVENT_SIZE);
+        this.ringIova = ringR.iova();
+        this.driverEventIova = driverR.iova();
+        this.deviceEventIova = deviceR.iova();
+        if (indirectEntries > 0) {
+            long bytes = (long) size * indirectEntries * DESC_SIZE;
+            if (indirectR == null) {
+                throw new IllegalArgumentException("indirect descriptors negotiated but no indirect region given");
+            }
+            checkArea("indirect tables", indirectR, bytes, RING_ALIGN);
+            this.indirect = indirectR.segment().asSlice(0, bytes);
+            this.indirectIova = indirectR.iova();
+        } else {
+            this.indirect = null;
+            this.indirectIova = 0;
+        }
+        this.owned = owned;
+        this.builder = new ChainBuilder(size, this);
+        this.freeIds = new int[size];
+        this.tokens = new long[size];
+        this.slots = new int[size];
+        this.writableLen = new int[size];
+        this.inFlight = new boolean[size];
+        reinitialise();
+    }
+
+    /** Allocates the ring (one region) and any indirect tables from {@code pool}; the queue owns them. */
+    public static PackedVirtqueue allocate(VirtqueueConfig cfg, DmaPool pool) throws IOException {
+        DmaRegion r = pool.allocate(totalSize(cfg.size()), 4096);
+        DmaRegion ind = null;
+        try {
+            if (cfg.usesIndirect()) {
+                ind = pool.allocate((long) cfg.size() * cfg.indirectEntries() * DESC_SIZE, 4096);
+            }
+            return layOut(cfg, r, ind, ind == null ? new DmaRegion[] {r} : new DmaRegion[] {r, ind});
+        } catch (RuntimeException e) {
+            r.close();
+            if (ind != null) {
+                ind.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A queue over one caller-owned region of at least {@link PackedLayout#totalSize} bytes. */
+    public static PackedVirtqueue over(VirtqueueConfig cfg, DmaRegion region, DmaRegion indirectTables) {
+        return layOut(cfg, region, indirectTables, new DmaRegion[0]);
+    }
+
+    /** A queue over three caller-owned regions (ring, driver event suppression, device event suppression). */
+    public static PackedVirtqueue over(VirtqueueConfig cfg, DmaRegion ring, DmaRegion driverEvent,
+                                       DmaRegion deviceEvent, DmaRegion indirectTables) {
+        return new PackedVirtqueue(cfg, ring, driverEvent, deviceEvent, indirectTables, new DmaRegion[0]);
+    }
+
+    private static PackedVirtqueue layOut(VirtqueueConfig cfg, DmaRegion r, DmaRegion ind, DmaRegion[] owned) {
+        int n = cfg.size();
+        if (r.byteSize() < totalSize(n)) {
+            throw new IllegalArgumentException("ring region of " + r.byteSize() + " bytes is smaller than " + totalSize(n));
+        }
+        return new PackedVirtqueue(cfg, r.slice(0, ringSize(n)), r.slice(driverEventOffset(n), EVENT_SIZE),
+                r.slice(deviceEventOffset(n), EVENT_SIZE), ind, owned);
+    }
+
+    private static void checkArea(String what, DmaRegion r, long bytes, int align) {
+        if (r.byteSize() < bytes) {
+            throw new IllegalArgumentException(what + " region of " + r.byteSize() + " bytes, need " + bytes);
+        }
+        if ((r.iova() & (align - 1)) != 0 || r.segment().address() % align != 0) {
+            throw new IllegalArgumentException(what + " not aligned to " + align + " (virtio 1.3 2.8.10)");
+        }
+    }
+
+    private void reinitialise() {
+        ring.fill((byte) 0); // 2.8.11: the descriptor ring is zero-initialised
+        driverEvent.fill((byte) 0);
+        deviceEvent.fill((byte) 0);
+        if (indirect != null) {
+            indirect.fill((byte) 0);
+        }
+        for (int i = 0; i < size; i++) {
+            freeIds[i] = size - 1 - i; // stack: id 0 on top
+        }
+        freeIdTop = size;
+        Arrays.fill(inFlight, false);
+        Arrays.fill(tokens, 0);
+        numFree = size;
+        inFlightCount = 0;
+        availPos = 0;
+        availWrap = true; // 2.8.1: wrap counters start at 1
+        usedPos = 0;
+        usedWrap = true;
+        pendingHeadPos = -1;
+        addedSincePublish = 0;
+        lastLen = 0;
+        lastId = -1;
+        broken = null;
+        builder.clear();
+        writeUsedSuppression(false);
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    @Override
+    public int queueIndex() {
+        return config.queueIndex();
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public long features() {
+        return config.features();
+    }
+
+    /** The configuration the queue was built with. */
+    public VirtqueueConfig config() {
+        return config;
+    }
+
+    @Override
+    public int freeDescriptors() {
+        return numFree;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlightCount;
+    }
+
+    @Override
+    public Doorbell doorbell() {
+        return doorbell;
+    }
+
+    @Override
+    public long descriptorAreaIova() {
+        return ringIova;
+    }
+
+    @Override
+    public long driverAreaIova() {
+        return driverEventIova;
+    }
+
+    @Override
+    public long deviceAreaIova() {
+        return deviceEventIova;
+    }
+
+    /** Entries per indirect table (0 when not in use). */
+    public int indirectEntries() {
+        return indirectEntries;
+    }
+
+    /** Ring offset of the next descriptor the driver will make available. */
+    public int availPosition() {
+        return availPos;
+    }
+
+    /** Current driver ring wrap counter. */
+    public boolean availWrapCounter() {
+        return availWrap;
+    }
+
+    @Override
+    public boolean isBroken() {
+        return broken != null;
+    }
+
+    // ------------------------------------------------------------------ adding buffers
+
+    @Override
+    public ChainBuilder begin() {
+        checkUsable();
+        return builder.clear();
+    }
+
+    private static int availBits(boolean wrap) {
+        // Available: AVAIL equals the driver wrap counter and USED is its inverse (2.8.1).
+        return wrap ? F_AVAIL : F_USED;
+    }
+
+    @Override
+    public int commitChain(ChainBuilder b, long token) {
+        checkUsable();
+        final int n = b.count();
+        final boolean goIndirect = indirectEntries > 0 && n > 1 && n <= indirectEntries
+                && (n >= indirectThreshold || n > numFree);
+        final int needed = goIndirect ? 1 : n;
+        if (needed > numFree || freeIdTop == 0) {
+            return NO_SPACE;
+        }
+        final int id = freeIds[--freeIdTop];
+        final int headPos = availPos;
+        int pos = availPos;
+        boolean wrap = availWrap;
+        int headFlags;
+        if (goIndirect) {
+            long tableOff = (long) id * indirectEntries * DESC_SIZE;
+            for (int i = 0; i < n; i++) {
+                // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.8).
+                writeFull(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
+                        b.isWritable(i) ? F_WRITE : 0);
+            }
+            writeBody(pos, indirectIova + tableOff, n * DESC_SIZE, id);
+            headFlags = F_INDIRECT | availBits(wrap);
+            if (++pos == size) {
+                pos = 0;
+                wrap = !wrap;
+            }
+        } else {
+            headFlags = 0;
+            for (int i = 0; i < n; i++) {
+                int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0) | availBits(wrap);
+                if (i == 0) {
+                    writeBody(pos, b.iova(i), b.length(i), id);
+                    headFlags = flags;
+                } else {
+                    // Non-head descriptors carry their own wrap bits (they may sit in the next lap).
+                    writeFull(ring, descOffset(pos), b.iova(i), b.length(i), id, flags);
+                }
+                if (++pos == size) {
+                    pos = 0;
+                    wrap = !wrap;
+                }
+            }
+        }
+        availPos = pos;
+        availWrap = wrap;
+        numFree -= needed;
+        slots[id] = needed;
+        tokens[id] = token;
+        writableLen[id] = (int) b.writableLength();
+        inFlight[id] = true;
+        inFlightCount++;
+        addedSincePublish += needed;
+        if (pendingHeadPos < 0) {
+            pendingHeadPos = headPos; // first head of the batch: written last, by publish()
+            pendingHeadFlags = headFlags;
+        } else {
+            // Plain store: the device cannot get past the batch's first head before publish() releases it.
+            ring.set(LE16, descOffset(headPos) + DESC_FLAGS, (short) headFlags);
+        }
+        b.clear();
+        return id;
+    }
+
+    private void writeBody(int pos, long addr, int len, int id) {
+        long off = descOffset(pos);
+        ring.set(LE64, off + DESC_ADDR, addr);
+        ring.set(LE32, off + DESC_LEN, len);
+        ring.set(LE16, off + DESC_ID, (short) id);
+    }
+
+    private static void writeFull(MemorySegment seg, long off, long addr, int len, int id, int flags) {
+        seg.set(LE64, off + DESC_ADDR, addr);
+        // len (le32), id (le16) and flags (le16) share one aligned 8-byte little-endian word.
+        seg.set(LE64, off + DESC_LEN, (len & 0xffff_ffffL) | (long) (id & 0xffff) << 32 | (long) (flags & 0xffff) << 48);
+    }
+
+    @Override
+    public boolean publish() {
+        checkUsable();
+        if (pendingHeadPos < 0) {
+            return false;
+        }
+        // Release: every descriptor of the batch (and the indirect tables) is visible before the first
+        // head's flags make the batch available (virtio 1.3 2.8.21.1 "memory barrier before the flags
+        // update"; Linux virtqueue_add_packed's virtio_wmb before the head flags).
+        FLAGS.setRelease(ring, descOffset(pendingHeadPos) + DESC_FLAGS, (short) pendingHeadFlags);
+        pendingHeadPos = -1;
+        int added = addedSincePublish;
+        addedSincePublish = 0;
+        // Full fence: the flags store is visible before we read the device event suppression structure
+        // (virtio 1.3 2.8.21.3.1; Linux virtqueue_kick_prepare_packed's virtio_mb).
+        VarHandle.fullFence();
+        int word = deviceEvent.get(LE32, (long) EVENT_OFF_WRAP);
+        int flags = (word >>> 16) & 0x3;
+        if (flags == RING_EVENT_FLAGS_DISABLE) {
+            return false;
+        }
+        if (flags == RING_EVENT_FLAGS_DESC && eventIdx) {
+            int offWrap = word & 0xffff;
+            int event = offWrap & 0x7fff;
+            if ((offWrap >>> 15 != 0) != availWrap) {
+                event -= size; // the event position is in the previous lap
+            }
+            return EventIdx.needsEvent(event, availPos, availPos - added);
+        }
+        return true; // ENABLE (or a value we cannot interpret: notifying is always safe)
+    }
+
+    @Override
+    public int notificationValue() {
+        int id = config.notifyId();
+        return notificationData ? NotificationData.packed(id, availPos, availWrap) : id;
+    }
+
+    // ------------------------------------------------------------------ used buffers
+
+    @Override
+    public long poll() {
+        checkUsable();
+        final long off = descOffset(usedPos);
+        // Acquire: the flags are read before id and len of the same descriptor (virtio 1.3 2.8.22; Linux
+        // virtqueue_get_buf_ctx_packed's virtio_rmb after more_used_packed).
+        final int f = (short) FLAGS.getAcquire(ring, off + DESC_FLAGS) & 0xffff;
+        final int want = usedWrap ? (F_AVAIL | F_USED) : 0;
+        if ((f & (F_AVAIL | F_USED)) != want) {
+            return NONE;
+        }
+        final int id = ring.get(LE16, off + DESC_ID) & 0xffff;
+        final int len = (f & F_WRITE) != 0 ? ring.get(LE32, off + DESC_LEN) : 0; // len is reserved without WRITE
+        if (id >= size) {
+            throw fail(Fault.USED_ID_OUT_OF_RANGE, id, len & 0xffff_ffffL, "used buffer id " + id + " >= queue size " + size);
+        }
+        if (!inFlight[id]) {
+            throw fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL, "used buffer id " + id + " is not in flight");
+        }
+        if (Integer.compareUnsigned(len, writableLen[id]) > 0) {
+            throw fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len " + Integer.toUnsignedString(len)
+                    + " > writable " + Integer.toUnsignedString(writableLen[id]));
+        }
+        // The device skips the slots of the whole chain (2.8.5, "skip forward").
+        int p = usedPos + slots[id];
+        if (p >= size) {
+            p -= size;
+            usedWrap = !usedWrap;
+        }
+        usedPos = p;
+        numFree += slots[id];
+        inFlight[id] = false;
+        inFlightCount--;
+        freeIds[freeIdTop++] = id;
+        lastLen = len;
+        lastId = id;
+        if (usedNotifications && eventIdx) {
+            driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
+            // Full fence: the new event position is visible before the caller next looks at the ring.
+            VarHandle.fullFence();
+        }
+        return tokens[id];
+    }
+
+    @Override
+    public int lastUsedLength() {
+        return lastLen;
+    }
+
+    @Override
+    public int lastUsedId() {
+        return lastId;
+    }
+
+    private VirtqueueBrokenException fail(Fault fault, long id, long value, String detail) {
+        broken = new VirtqueueBrokenException(fault, config.queueIndex(), id, value, detail);
+        return broken;
+    }
+
+    // ------------------------------------------------------------------ notification suppression
+
+    @Override
+    public boolean enableUsedNotifications() {
+        checkUsable();
+        writeUsedSuppression(true);
+        // Full fence: the driver event structure is visible before re-reading the next used descriptor.
+        VarHandle.fullFence();
+        int f = (short) FLAGS.getAcquire(ring, descOffset(usedPos) + DESC_FLAGS) & 0xffff;
+        return (f & (F_AVAIL | F_USED)) == (usedWrap ? (F_AVAIL | F_USED) : 0);
+    }
+
+    @Override
+    public void disableUsedNotifications() {
+        checkUsable();
+        writeUsedSuppression(false);
+    }
+
+    private void writeUsedSuppression(boolean enable) {
+        usedNotifications = enable;
+        if (!enable) {
+            driverEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
+        } else if (eventIdx) {
+            driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
+            // Release: the position is visible no later than the DESC flag that makes the device use it.
+            FLAGS.setRelease(driverEvent, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
+        } else {
+            driverEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
+        }
+    }
+
+    // ------------------------------------------------------------------ reset / lifecycle
+
+    @Override
+    public int reset(LongConsumer abandoned) {
+        if (closed) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+        assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+        int count = 0;
+        try {
+            for (int id = 0; id < size; id++) {
+                if (inFlight[id]) {
+                    inFlight[id] = false;
+                    count++;
+                    if (abandoned != null) {
+                        abandoned.accept(tokens[id]);
+                    }
+                }
+            }
+        } finally {
+            boolean wanted = usedNotifications;
+            reinitialise();
+            if (wanted) {
+                writeUsedSuppression(true);
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void releaseOwnership() {
+        owner = null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DmaRegion r : owned) {
+            r.close();
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+        if (broken != null) {
+            throw broken;
+        }
+        assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+    }
+
+    private boolean ownedByCaller() {
+        Thread t = Thread.currentThread();
+        if (owner == null) {
+            owner = t;
+        }
+        return owner == t;
+    }
+
+    @Override
+    public String toString() {
+        return "PackedVirtqueue[index=" + config.queueIndex() + ", size=" + size + ", free=" + numFree
+                + ", inFlight=" + inFlightCount + (broken != null ? ", BROKEN" : "") + "]";
+    }
+}

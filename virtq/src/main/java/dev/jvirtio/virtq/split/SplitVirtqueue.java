@@ -1,0 +1,553 @@
+package dev.jvirtio.virtq.split;
+
+import static dev.jvirtio.virtq.split.SplitLayout.*;
+
+import dev.jvirtio.dma.DmaPool;
+import dev.jvirtio.dma.DmaRegion;
+import dev.jvirtio.virtq.ChainBuilder;
+import dev.jvirtio.virtq.Doorbell;
+import dev.jvirtio.virtq.EventIdx;
+import dev.jvirtio.virtq.NotificationData;
+import dev.jvirtio.virtq.Virtqueue;
+import dev.jvirtio.virtq.VirtqueueBrokenException;
+import dev.jvirtio.virtq.VirtqueueBrokenException.Fault;
+import dev.jvirtio.virtq.VirtqueueConfig;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * Driver side of a split virtqueue (virtio 1.3 section 2.7).
+ *
+ * <p>Bookkeeping lives in Java arrays and is never read back from shared memory: the free descriptor list
+ * ({@code freeNext}, which doubles as the {@code next} links of the chains built from it), and per head the
+ * token, the number of table descriptors it holds, the chain's last descriptor and its total writable
+ * length. Chains longer than the indirect threshold go into a per-head indirect table when
+ * VIRTIO_F_INDIRECT_DESC is negotiated.
+ *
+ * <pre>{@code
+ * SplitVirtqueue q = SplitVirtqueue.allocate(VirtqueueConfig.of(0, 256).withFeatures(f), pool);
+ * transport.setQueueAddresses(q.descriptorAreaIova(), q.driverAreaIova(), q.deviceAreaIova());
+ * }</pre>
+ *
+ * <p>One owner thread, no locks; see {@link Virtqueue}.
+ */
+public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 16-bit ring index access with acquire/release modes; coordinates (segment, offset). */
+    private static final VarHandle IDX = LE16.varHandle();
+
+    private final VirtqueueConfig config;
+    private final int size;
+    private final int mask;
+    private final boolean eventIdx;
+    private final boolean notificationData;
+    private final int indirectEntries;
+    private final int indirectThreshold;
+    private final Doorbell doorbell;
+
+    private final MemorySegment desc;
+    private final MemorySegment avail;
+    private final MemorySegment used;
+    private final MemorySegment indirect;
+    private final long descIova;
+    private final long availIova;
+    private final long usedIova;
+    private final long indirectIova;
+    private final long usedEventOff;
+    private final long availEventOff;
+    private final DmaRegion[] owned;
+
+    private final ChainBuilder builder;
+    private final int[] freeNext;
+    private final long[] tokens;
+    private final int[] heldDescs;
+    private final int[] chainTail;
+    private final int[] writableLen;
+    private final boolean[] inFlight;
+
+    private int freeHead;
+    private int numFree;
+    private int inFlightCount;
+    private int availIdx;
+    private int publishedIdx;
+    private int lastUsedIdx;
+    private int seenUsedIdx;
+    private int lastLen;
+    private int lastId = -1;
+    private boolean usedNotifications;
+    private VirtqueueBrokenException broken;
+    private boolean closed;
+    private Thread owner;
+
+    private SplitVirtqueue(VirtqueueConfig cfg, DmaRegion descR, DmaRegion availR, DmaRegion usedR,
+                           DmaRegion indirectR, DmaRegion[] owned) {
+        if (!SplitLayout.isValidSize(cfg.size())) {
+            throw new IllegalArgumentException("split queue size must be a power of two in 1..32768: " + cfg.size());
+        }
+        this.config = cfg;
+        this.size = cfg.size();
+        this.mask = size - 1;
+        this.eventIdx = cfg.eventIdx();
+        this.notificationData = cfg.notificationData();
+        this.indirectEntries = cfg.usesIndirect() ? cfg.indirectEntries() : 0;
+        this.indirectThreshold = cfg.indirectThreshold();
+        this.doorbell = cfg.doorbell();
+        checkArea("descriptor table", descR, descTableSize(size), DESC_ALIGN);
+        checkArea("available ring", availR, availSize(size), AVAIL_ALIGN);
+        checkArea("used ring", usedR, usedSize(size), USED_ALIGN);
+        this.desc = descR.segment().asSlice(0, descTableSize(size));
+        this.avail = availR.segment().asSlice(0, availSize(size));
+        this.used = usedR.segment().asSlice(0, usedSize(size));
+        this.descIova = descR.iova();
+        this.availIova = availR.iova();
+        this.usedIova = usedR.iova();
+        if (indirectEntries > 0) {
+            long bytes = (long) size * indirectEntries * DESC_SIZE;
+            if (indirectR == null) {
+                throw new IllegalArgumentException("indirect descriptors negotiated but no indirect region given");
+            }
+            checkArea("indirect tables", indirectR, bytes, DESC_ALIGN);
+            this.indirect = indirectR.segment().asSlice(0, bytes);
+            this.indirectIova = indirectR.iova();
+        } else {
+            this.indirect = null;
+            this.indirectIova = 0;
+        }
+        this.usedEventOff = usedEventOffset(size);
+        this.availEventOff = availEventOffset(size);
+        this.owned = owned;
+        this.builder = new ChainBuilder(size, this);
+        this.freeNext = new int[size];
+        this.tokens = new long[size];
+        this.heldDescs = new int[size];
+        this.chainTail = new int[size];
+        this.writableLen = new int[size];
+        this.inFlight = new boolean[size];
+        reinitialise();
+    }
+
+    /**
+     * Allocates the rings (one region) and, if indirect descriptors are in use, the indirect tables from
+     * {@code pool}; the queue owns and closes them.
+     */
+    public static SplitVirtqueue allocate(VirtqueueConfig cfg, DmaPool pool) throws IOException {
+        if (!SplitLayout.isValidSize(cfg.size())) {
+            throw new IllegalArgumentException("split queue size must be a power of two in 1..32768: " + cfg.size());
+        }
+        DmaRegion ring = pool.allocate(totalSize(cfg.size()), 4096);
+        DmaRegion ind = null;
+        try {
+            if (cfg.usesIndirect()) {
+                ind = pool.allocate((long) cfg.size() * cfg.indirectEntries() * DESC_SIZE, 4096);
+            }
+            return layOut(cfg, ring, ind, ind == null ? new DmaRegion[] {ring} : new DmaRegion[] {ring, ind});
+        } catch (RuntimeException e) {
+            ring.close();
+            if (ind != null) {
+                ind.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A queue over caller-owned memory: one region of at least {@link SplitLayout#totalSize} bytes. */
+    public static SplitVirtqueue over(VirtqueueConfig cfg, DmaRegion ring, DmaRegion indirectTables) {
+        return layOut(cfg, ring, indirectTables, new DmaRegion[0]);
+    }
+
+    /** A queue over three caller-owned regions (descriptor table, available ring, used ring). */
+    public static SplitVirtqueue over(VirtqueueConfig cfg, DmaRegion descTable, DmaRegion availRing,
+                                      DmaRegion usedRing, DmaRegion indirectTables) {
+        return new SplitVirtqueue(cfg, descTable, availRing, usedRing, indirectTables, new DmaRegion[0]);
+    }
+
+    private static SplitVirtqueue layOut(VirtqueueConfig cfg, DmaRegion ring, DmaRegion ind, DmaRegion[] owned) {
+        int n = cfg.size();
+        if (ring.byteSize() < totalSize(n)) {
+            throw new IllegalArgumentException("ring region of " + ring.byteSize() + " bytes is smaller than "
+                    + totalSize(n));
+        }
+        return new SplitVirtqueue(cfg, ring.slice(0, descTableSize(n)), ring.slice(availAreaOffset(n), availSize(n)),
+                ring.slice(usedAreaOffset(n), usedSize(n)), ind, owned);
+    }
+
+    private static void checkArea(String what, DmaRegion r, long bytes, int align) {
+        if (r.byteSize() < bytes) {
+            throw new IllegalArgumentException(what + " region of " + r.byteSize() + " bytes, need " + bytes);
+        }
+        if ((r.iova() & (align - 1)) != 0) {
+            throw new IllegalArgumentException(what + " IOVA 0x" + Long.toHexString(r.iova())
+                    + " not aligned to " + align + " (virtio 1.3 2.7.1)");
+        }
+        if (r.segment().address() % align != 0) {
+            throw new IllegalArgumentException(what + " memory not aligned to " + align);
+        }
+    }
+
+    /** Zeroes the rings and resets every index and the bookkeeping to the initial state. */
+    private void reinitialise() {
+        desc.fill((byte) 0);
+        avail.fill((byte) 0);
+        used.fill((byte) 0); // spec 2.7.10: the driver initialises used flags to 0
+        if (indirect != null) {
+            indirect.fill((byte) 0);
+        }
+        for (int i = 0; i < size - 1; i++) {
+            freeNext[i] = i + 1;
+        }
+        freeNext[size - 1] = 0;
+        Arrays.fill(inFlight, false);
+        Arrays.fill(tokens, 0);
+        freeHead = 0;
+        numFree = size;
+        inFlightCount = 0;
+        availIdx = 0;
+        publishedIdx = 0;
+        lastUsedIdx = 0;
+        seenUsedIdx = 0;
+        lastLen = 0;
+        lastId = -1;
+        broken = null;
+        builder.clear();
+        writeUsedSuppression(false);
+    }
+
+    // ------------------------------------------------------------------ configuration / introspection
+
+    @Override
+    public int queueIndex() {
+        return config.queueIndex();
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public long features() {
+        return config.features();
+    }
+
+    /** The configuration the queue was built with. */
+    public VirtqueueConfig config() {
+        return config;
+    }
+
+    @Override
+    public int freeDescriptors() {
+        return numFree;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlightCount;
+    }
+
+    @Override
+    public Doorbell doorbell() {
+        return doorbell;
+    }
+
+    @Override
+    public long descriptorAreaIova() {
+        return descIova;
+    }
+
+    @Override
+    public long driverAreaIova() {
+        return availIova;
+    }
+
+    @Override
+    public long deviceAreaIova() {
+        return usedIova;
+    }
+
+    /** Device address of the indirect tables (0 when indirect descriptors are not in use). */
+    public long indirectTablesIova() {
+        return indirectIova;
+    }
+
+    /** Entries per indirect table (0 when not in use). */
+    public int indirectEntries() {
+        return indirectEntries;
+    }
+
+    @Override
+    public boolean isBroken() {
+        return broken != null;
+    }
+
+    // ------------------------------------------------------------------ adding buffers
+
+    @Override
+    public ChainBuilder begin() {
+        checkUsable();
+        return builder.clear();
+    }
+
+    @Override
+    public int commitChain(ChainBuilder b, long token) {
+        checkUsable();
+        final int n = b.count();
+        final boolean goIndirect = indirectEntries > 0 && n > 1 && n <= indirectEntries
+                && (n >= indirectThreshold || n > numFree);
+        final int needed = goIndirect ? 1 : n;
+        if (needed > numFree) {
+            return NO_SPACE;
+        }
+        final int head = freeHead;
+        int tail;
+        if (goIndirect) {
+            // One table descriptor pointing at this head's private indirect table (exclusive while in flight).
+            long tableOff = (long) head * indirectEntries * DESC_SIZE;
+            for (int i = 0; i < n; i++) {
+                int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0);
+                writeDesc(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), flags,
+                        i + 1 < n ? i + 1 : 0);
+            }
+            writeDesc(desc, descOffset(head), indirectIova + tableOff, n * DESC_SIZE, F_INDIRECT, 0);
+            tail = head;
+            freeHead = freeNext[head];
+        } else {
+            // The free list's links are exactly the chain's next fields (virtio 1.3 2.7.13.1 "In practice").
+            int d = head;
+            for (int i = 0; i < n; i++) {
+                boolean more = i + 1 < n;
+                int flags = (b.isWritable(i) ? F_WRITE : 0) | (more ? F_NEXT : 0);
+                writeDesc(desc, descOffset(d), b.iova(i), b.length(i), flags, more ? freeNext[d] : 0);
+                if (more) {
+                    d = freeNext[d];
+                }
+            }
+            tail = d;
+            freeHead = freeNext[d];
+        }
+        numFree -= needed;
+        heldDescs[head] = needed;
+        chainTail[head] = tail;
+        tokens[head] = token;
+        writableLen[head] = (int) b.writableLength();
+        inFlight[head] = true;
+        inFlightCount++;
+        // Plain store: the slot becomes visible to the device only through the release store in publish().
+        avail.set(LE16, availRingOffset(availIdx & mask), (short) head);
+        availIdx = (availIdx + 1) & 0xffff;
+        b.clear();
+        return head;
+    }
+
+    private static void writeDesc(MemorySegment table, long off, long addr, int len, int flags, int next) {
+        table.set(LE64, off + DESC_ADDR, addr);
+        // len (le32), flags (le16) and next (le16) share one aligned 8-byte little-endian word.
+        table.set(LE64, off + DESC_LEN, (len & 0xffff_ffffL) | (long) flags << 32 | (long) next << 48);
+    }
+
+    @Override
+    public boolean publish() {
+        checkUsable();
+        final int newIdx = availIdx;
+        final int oldIdx = publishedIdx;
+        if (newIdx == oldIdx) {
+            return false;
+        }
+        // Release: descriptor and avail ring slot writes become visible before the new avail idx
+        // (virtio 1.3 2.7.13.3.1 "memory barrier before the idx update"; Linux virtqueue_add_split's virtio_wmb).
+        IDX.setRelease(avail, (long) AVAIL_IDX, (short) newIdx);
+        publishedIdx = newIdx;
+        // Full fence: the avail idx store must be visible before we read used->flags / avail_event, or we
+        // could miss a notification the device now expects (virtio 1.3 2.7.13.4.1; Linux
+        // virtqueue_kick_prepare_split's virtio_mb).
+        VarHandle.fullFence();
+        if (eventIdx) {
+            int event = used.get(LE16, availEventOff) & 0xffff;
+            return EventIdx.needsEvent(event, newIdx, oldIdx);
+        }
+        return (used.get(LE16, (long) USED_FLAGS) & USED_F_NO_NOTIFY) == 0;
+    }
+
+    @Override
+    public int notificationValue() {
+        int id = config.notifyId();
+        return notificationData ? NotificationData.split(id, availIdx) : id;
+    }
+
+    // ------------------------------------------------------------------ used buffers
+
+    @Override
+    public long poll() {
+        checkUsable();
+        final int last = lastUsedIdx;
+        if (last == seenUsedIdx) {
+            // Acquire: used idx is read before the used elements it covers (virtio 1.3 2.7.14; Linux
+            // virtqueue_get_buf_ctx_split's virtio_rmb after more_used_split).
+            int u = (short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff;
+            if (u == last) {
+                return NONE;
+            }
+            int pending = (u - last) & 0xffff;
+            if (pending > inFlightCount) {
+                throw fail(Fault.USED_IDX_JUMP, u, pending, "used idx " + u + " is " + pending
+                        + " ahead of the driver's " + last + " but only " + inFlightCount + " chains are in flight");
+            }
+            seenUsedIdx = u;
+        }
+        long elem = usedElemOffset(last & mask);
+        int id = used.get(LE32, elem);
+        int len = used.get(LE32, elem + 4);
+        if (Integer.compareUnsigned(id, size) >= 0) {
+            throw fail(Fault.USED_ID_OUT_OF_RANGE, id & 0xffff_ffffL, len & 0xffff_ffffL,
+                    "used id " + Integer.toUnsignedString(id) + " >= queue size " + size);
+        }
+        if (!inFlight[id]) {
+            throw fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL,
+                    "used id " + id + " is not the head of a chain in flight");
+        }
+        if (Integer.compareUnsigned(len, writableLen[id]) > 0) {
+            throw fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len "
+                    + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString(writableLen[id]));
+        }
+        lastUsedIdx = (last + 1) & 0xffff;
+        inFlight[id] = false;
+        inFlightCount--;
+        freeNext[chainTail[id]] = freeHead;
+        freeHead = id;
+        numFree += heldDescs[id];
+        lastLen = len;
+        lastId = id;
+        if (usedNotifications && eventIdx) {
+            // Keep asking for an interrupt at the next used entry while interrupts are wanted.
+            avail.set(LE16, usedEventOff, (short) lastUsedIdx);
+            // Full fence: used_event must be visible before the caller's next look at used idx, or an
+            // interrupt could be missed (Linux virtqueue_get_buf_ctx_split's virtio_store_mb).
+            VarHandle.fullFence();
+        }
+        return tokens[id];
+    }
+
+    @Override
+    public int lastUsedLength() {
+        return lastLen;
+    }
+
+    @Override
+    public int lastUsedId() {
+        return lastId;
+    }
+
+    private VirtqueueBrokenException fail(Fault fault, long id, long value, String detail) {
+        broken = new VirtqueueBrokenException(fault, config.queueIndex(), id, value, detail);
+        return broken;
+    }
+
+    // ------------------------------------------------------------------ notification suppression
+
+    @Override
+    public boolean enableUsedNotifications() {
+        checkUsable();
+        writeUsedSuppression(true);
+        // Full fence: the re-enable must be visible before we re-read used idx (virtio 1.3 2.7.14 note;
+        // Linux virtqueue_enable_cb_prepare_split + virtqueue_poll).
+        VarHandle.fullFence();
+        return ((short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff) != lastUsedIdx;
+    }
+
+    @Override
+    public void disableUsedNotifications() {
+        checkUsable();
+        writeUsedSuppression(false);
+    }
+
+    private void writeUsedSuppression(boolean enable) {
+        usedNotifications = enable;
+        if (eventIdx) {
+            // With EVENT_IDX the flags field must stay 0 (2.7.7.1); suppression is done through used_event:
+            // "notify at the next entry" when enabled, "one lap away" when disabled.
+            avail.set(LE16, (long) AVAIL_FLAGS, (short) 0);
+            avail.set(LE16, usedEventOff, (short) (enable ? lastUsedIdx : lastUsedIdx - 1));
+        } else {
+            avail.set(LE16, (long) AVAIL_FLAGS, (short) (enable ? 0 : AVAIL_F_NO_INTERRUPT));
+        }
+    }
+
+    // ------------------------------------------------------------------ reset / lifecycle
+
+    @Override
+    public int reset(LongConsumer abandoned) {
+        checkOpen();
+        assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+        int count = 0;
+        try {
+            for (int h = 0; h < size; h++) {
+                if (inFlight[h]) {
+                    inFlight[h] = false;
+                    count++;
+                    if (abandoned != null) {
+                        abandoned.accept(tokens[h]);
+                    }
+                }
+            }
+        } finally {
+            boolean wanted = usedNotifications;
+            reinitialise();
+            if (wanted) {
+                writeUsedSuppression(true);
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void releaseOwnership() {
+        owner = null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DmaRegion r : owned) {
+            r.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+        if (broken != null) {
+            throw broken;
+        }
+        assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+    }
+
+    private boolean ownedByCaller() {
+        Thread t = Thread.currentThread();
+        if (owner == null) {
+            owner = t;
+        }
+        return owner == t;
+    }
+
+    @Override
+    public String toString() {
+        return "SplitVirtqueue[index=" + config.queueIndex() + ", size=" + size + ", free=" + numFree
+                + ", inFlight=" + inFlightCount + (broken != null ? ", BROKEN" : "") + "]";
+    }
+}
