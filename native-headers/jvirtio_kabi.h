@@ -20,9 +20,10 @@
  *     requests, and the C helper macros at the end do the same for C readers.
  *
  * Extensible structs: VFIO structs start with argsz and iommufd structs with size. The caller sets that
- * field to sizeof of the struct it passes; newer kernels accept older, smaller sizes and older kernels
- * ignore trailing fields they do not know (they copy only up to their own minimum size), so the newest
- * layout is declared here.
+ * field to the number of bytes it passes. Newer kernels accept older, smaller sizes; older kernels accept
+ * a larger struct as long as the fields they do not know are left zero (VFIO copies only its own minimum
+ * size, iommufd rejects a non-zero unknown tail with E2BIG). So the newest layout is declared here, and
+ * callers leave fields they do not use zeroed.
  */
 #ifndef JVIRTIO_KABI_H
 #define JVIRTIO_KABI_H
