@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <p>Device parts restored with DEV_PARTS_SET go to a staged copy and take effect on resume
  * ({@code DEV_MODE_SET} with the STOPPED flag clear), as the specification requires.
  */
-public final class MemberState {
+public final class MemberState implements dev.jvirtio.devicemodel.virtio.CommonCfgRegisters {
     private final int memberId;
     private final DeviceType type;
     private final long[] deviceFeatures;

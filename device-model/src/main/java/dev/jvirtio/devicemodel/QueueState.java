@@ -5,7 +5,7 @@ package dev.jvirtio.devicemodel;
  * the later PCI emulation (common-config registers). Field names follow {@code struct virtio_pci_common_cfg}.
  * Not thread-safe: owned by the device thread.
  */
-public final class QueueState {
+public final class QueueState implements dev.jvirtio.devicemodel.virtio.QueueRegisters {
     private final int index;
     private final int maxSize;
     private int size;
