@@ -10,6 +10,9 @@ import java.util.HexFormat;
 public final class LeBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
+    private LeBytes() {
+    }
+
     public static LeBytes le() {
         return new LeBytes();
     }
