@@ -12,4 +12,5 @@ module dev.jvirtio.admin {
     exports dev.jvirtio.admin.resource;
     exports dev.jvirtio.admin.net;
     exports dev.jvirtio.admin.parts;
+    exports dev.jvirtio.transport;
 }
