@@ -68,6 +68,7 @@ class DmaMemoryTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the IOMMU is closed explicitly mid-test to check the closed state
     void softwareIommuTranslatesAndFaults() {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator(); SoftwareIommu iommu = new SoftwareIommu()) {
             DmaMemory a = alloc.allocate(8192, 4096);
@@ -140,6 +141,7 @@ class DmaMemoryTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the IOMMU is closed explicitly to make every map fail
     void poolUndoesPartialAllocationWhenMappingFails() throws Exception {
         try (SoftwareIommu iommu = new SoftwareIommu(); AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
             IovaAllocator iovas = IovaAllocator.forAddressBits(39);

@@ -220,6 +220,7 @@ class MaliciousDriverTest {
     }
 
     @Test
+    @SuppressWarnings("restricted") // a 4 GiB window that is translated but never accessed
     void splitChainOf4GiB() {
         // A 4 GiB window that is only translated, never touched: the check fires before any access.
         long big = 0x1_0000_0000L;
