@@ -158,6 +158,12 @@ final class AdminQueueRunner {
         } catch (DriverFaultException e) {
             fault = e;
             return -1;
+        } catch (RuntimeException e) {
+            // Ring memory vanished under the device (unmapped or freed while enabled): what a real
+            // device sees as an IOMMU fault. Stop this queue; the model raises DEVICE_NEEDS_RESET.
+            fault = new DriverFaultException(DriverFaultException.Violation.UNMAPPED_RING, -1,
+                    "admin queue " + queueIndex + " memory became inaccessible: " + e.getMessage(), e);
+            return -1;
         }
         return n;
     }
