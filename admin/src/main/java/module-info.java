@@ -5,6 +5,7 @@
 module dev.jvirtio.admin {
     requires transitive dev.jvirtio.pci;
     requires transitive dev.jvirtio.virtq;
+    requires jdk.jfr;
 
     exports dev.jvirtio.admin;
     exports dev.jvirtio.admin.command;
@@ -13,4 +14,6 @@ module dev.jvirtio.admin {
     exports dev.jvirtio.admin.net;
     exports dev.jvirtio.admin.parts;
     exports dev.jvirtio.transport;
+    exports dev.jvirtio.admin.engine;
+    opens dev.jvirtio.admin.engine to jdk.jfr;
 }

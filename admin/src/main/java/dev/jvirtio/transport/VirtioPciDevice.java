@@ -423,6 +423,24 @@ public final class VirtioPciDevice implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Releases the memory of every queue set up so far. Only legal right after {@link #reset()}
+     * (device_status reads 0), when the device owns no buffer any more; used by recovery paths that
+     * set the queues up again.
+     *
+     * @throws IllegalStateException if the device is not in reset
+     */
+    public void discardQueuesAfterReset() {
+        checkOpen();
+        if (readStatus() != 0) {
+            throw new IllegalStateException("queues may only be discarded while the device is in reset");
+        }
+        for (Virtqueue q : queues) {
+            q.close();
+        }
+        queues.clear();
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("VirtioPciDevice " + function.address() + " is closed");

@@ -286,7 +286,15 @@ public final class DeviceModel implements AutoCloseable {
                 return;
             }
             synchronized (lock) {        // inline mode: process right here, in the driver's thread
-                drainAll();
+                boolean pending;
+                do {
+                    drainAll();
+                    // Re-arm the doorbell (avail_event / flags) and catch anything published meanwhile.
+                    pending = false;
+                    for (AdminQueueRunner r : active) {
+                        pending |= r.enableNotifications();
+                    }
+                } while (pending);
             }
         }
 
