@@ -187,14 +187,21 @@ read -r ok failed aborted skipped cfailed < <(awk '
   END { if (ok == "") print "x x x x x"; else print ok + 0, f + 0, a + 0, s + 0, cf + 0 }
 ' "$ctl/junit.out" 2>/dev/null || echo "x x x x x")
 if [ "$ok" = x ]; then
-  [ -n "$rig_error" ] || rig_error="no JUnit summary in the guest output"
-  vmrig_log "rig failure: $rig_error"
+  if [ -z "$rig_error" ]; then rig_error="no JUnit summary in the guest output"; vmrig_log "rig failure: $rig_error"; fi
   ok=0 failed=0 aborted=0 skipped=0 cfailed=0
+elif [ "$ok" = 0 ] && [ "$failed" = 0 ] && [ -z "$rig_error" ]; then
+  # All guest tests skipped or aborted (e.g. VMRIG_GUEST lost on the way): a green line would lie.
+  rig_error="no guest test passed"; vmrig_log "rig failure: $rig_error"
 fi
 passed=$((ok + host_pass))
 failed=$((failed + cfailed + host_fail))
 [ $((aborted + skipped)) -eq 0 ] || vmrig_log "$aborted aborted and $skipped skipped in the guest (not counted)"
 if [ -n "$rig_error" ]; then failed=$((failed + 1)); fi
+if [ "$failed" -eq 0 ] && [ "$cmd_rc" != 0 ]; then
+  # e.g. the launcher's --fail-if-no-tests, or a JVM that died after printing its summary
+  vmrig_log "the guest suite exited with status $cmd_rc although no test failed"
+  failed=1
+fi
 echo "$passed passed, $failed failed"
-if [ "$failed" -gt 0 ] || [ "$cmd_rc" != 0 ]; then exit 1; fi
+if [ "$failed" -gt 0 ]; then exit 1; fi
 exit 0
