@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f "$VMRIG_DIR/modes/$mode.sh" ] \
-  || vmrig_die "unknown mode '$mode' (have: $(cd "$VMRIG_DIR/modes" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))"
+  || vmrig_die "unknown mode '$mode' (have: $(cd "$VMRIG_DIR/modes" && ls *.sh | sed 's/\.sh$//' | paste -sd " "))"
 case "$accel" in tcg|kvm) ;; *) vmrig_die "--accel must be tcg or kvm" ;; esac
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || vmrig_die "--timeout needs whole seconds"
 . "$VMRIG_DIR/modes/$mode.sh"

@@ -36,7 +36,12 @@ vmrig_guest_image() {
   local key="$VMRIG_KVER-$VMRIG_KPKG_VERSION-$(vmrig_rig_hash)"
   key=${key//[^A-Za-z0-9._+-]/_}
   VMRIG_GUEST_DIR="$VMRIG_CACHE/guest-$key"
+  # Two runs from one tree must not build (or prune) at the same time; the lock ends with this shell.
+  mkdir -p "$VMRIG_CACHE"
+  exec {VMRIG_LOCK_FD}>"$VMRIG_CACHE/build.lock"
+  flock "$VMRIG_LOCK_FD"
   if [ -f "$VMRIG_GUEST_DIR/ok" ]; then
+    exec {VMRIG_LOCK_FD}>&-
     vmrig_log "guest image cached: ${VMRIG_GUEST_DIR#$VMTESTS_DIR/}"
     return 0
   fi
@@ -48,6 +53,7 @@ vmrig_guest_image() {
   for d in "$VMRIG_CACHE"/guest-*; do
     [ "$d" = "$VMRIG_GUEST_DIR" ] || rm -rf "$d"
   done
+  exec {VMRIG_LOCK_FD}>&-
   vmrig_log "guest image built in $(vmrig_since "$t0") s"
 }
 
