@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
  * (see vm-tests/rig/init.sh); on the host none of them exist and guest tests skip themselves.
  *
  * <pre>{@code
- * @BeforeAll static void onlyInGuest() { Guest.assumeGuest(); }
+ * @BeforeEach void onlyInGuest() { Guest.assumeGuest(); }  // host: reported as skipped
  * PciFunction blk = PciFunction.of(Guest.blkBdf());
  * }</pre>
  */
@@ -38,7 +38,7 @@ public final class Guest {
         return "1".equals(System.getenv(GUEST_VAR));
     }
 
-    /** Skips the calling test (or class, from {@code @BeforeAll}) unless it runs inside the guest. */
+    /** Skips the calling test (call it from {@code @BeforeEach}) unless it runs inside the guest. */
     public static void assumeGuest() {
         Assumptions.assumeTrue(inGuest(), "not in the vm-tests guest (" + GUEST_VAR + " unset): run vm-tests/run.sh");
     }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 @Tag(Guest.TAG)
 class GuestRigTest {
 
-    @BeforeAll
-    static void onlyInGuest() {
+    @BeforeEach
+    void onlyInGuest() {
         Guest.assumeGuest();
     }
 

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +22,8 @@ class VfioBindingTest {
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
 
-    @BeforeAll
-    static void onlyInGuest() {
+    @BeforeEach
+    void onlyInGuest() {
         Guest.assumeGuest();
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,8 +22,8 @@ class VirtioCapabilityLayoutTest {
     private static final long IORESOURCE_MEM = 0x200;
     private static final int QEMU_MODERN_BAR = 4;
 
-    @BeforeAll
-    static void onlyInGuest() {
+    @BeforeEach
+    void onlyInGuest() {
         Guest.assumeGuest();
     }
 
