@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# vm-tests/run.sh — boots a throwaway QEMU guest (TCG by default) whose virtio-blk and virtio-net functions
+# are bound to vfio-pci, runs a command inside it on the host's own root file system, and reports.
+# With no command it runs the vm-tests JUnit suite and ends with the line "N passed, M failed".
+# Everything that takes a device over happens inside the guest; the host's PCI devices are never touched.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: vm-tests/run.sh [options] [-- command [args...]]
+  --mode MODE      guest/device mode (default viommu; one file per mode in vm-tests/rig/modes/)
+  --accel A        tcg (default) or kvm (kvm needs real VT-x/AMD-V; untested on the dev machines)
+  --verbose, -v    show the whole serial console (kernel, init), not only the command's output
+  --keep           keep the run directory (console log, disk image, control dir, pcap)
+  --timeout SEC    hard limit for the whole QEMU run (default 480); QEMU is killed when it is reached
+  --no-build       do not (re)compile the vm-tests classes with Maven before running the suite
+  -h, --help       this text
+The command runs as root in the guest, in the current directory if it is inside the project, with
+VMRIG_GUEST=1 VMRIG_MODE VMRIG_BLK_BDF VMRIG_NET_BDF VMRIG_TARGETS VMRIG_HUGEPAGES VMRIG_CTL set.
+Environment: VMRIG_CACHE VMRIG_CPU VMRIG_SMP VMRIG_MEM VMRIG_HUGEPAGES VMRIG_DISK_SECTORS VMRIG_KERNEL_PKG.
+USAGE
+}
+
+. "$(dirname "${BASH_SOURCE[0]}")/rig/common.sh"
+. "$VMRIG_DIR/deps.sh"
+. "$VMRIG_DIR/guest-image.sh"
+
+mode=viommu accel=tcg verbose=0 keep=0 timeout_s=480 build=1
+cmd=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mode) mode=${2:?--mode needs a value}; shift 2 ;;
+    --mode=*) mode=${1#*=}; shift ;;
+    --accel) accel=${2:?--accel needs a value}; shift 2 ;;
+    --accel=*) accel=${1#*=}; shift ;;
+    -v|--verbose) verbose=1; shift ;;
+    --keep) keep=1; shift ;;
+    --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
+    --timeout=*) timeout_s=${1#*=}; shift ;;
+    --no-build) build=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; cmd=("$@"); break ;;
+    *) usage >&2; vmrig_die "unknown argument: $1" ;;
+  esac
+done
+[ -f "$VMRIG_DIR/modes/$mode.sh" ] \
+  || vmrig_die "unknown mode '$mode' (have: $(cd "$VMRIG_DIR/modes" && ls *.sh | sed 's/\.sh$//' | paste -sd " "))"
+case "$accel" in tcg|kvm) ;; *) vmrig_die "--accel must be tcg or kvm" ;; esac
+[[ "$timeout_s" =~ ^[0-9]+$ ]] || vmrig_die "--timeout needs whole seconds"
+. "$VMRIG_DIR/modes/$mode.sh"
+
+t_start=$(vmrig_now)
+vmrig_host_deps
+vmrig_guest_image
+
+# The guest sees the host root read-only at the same paths, so the host's JDK is the guest's JDK.
+java_home=$(. "$REPO_DIR/scripts/find-jdk.sh" >/dev/null && printf '%s' "$JAVA_HOME") \
+  || vmrig_die "no JDK >= 22 found (scripts/find-jdk.sh)"
+
+suite=0
+if [ ${#cmd[@]} -eq 0 ]; then
+  suite=1
+  cmd=(/bin/bash "$VMRIG_DIR/guest-suite.sh")
+  if [ "$build" = 1 ]; then
+    vmrig_log "compiling vm-tests (mvn -pl vm-tests -am test-compile)"
+    mkdir -p "$VMRIG_CACHE"
+    "$REPO_DIR/scripts/mvn" -q -pl vm-tests -am test-compile > "$VMRIG_CACHE/mvn.log" 2>&1 \
+      || { tail -n 40 "$VMRIG_CACHE/mvn.log" >&2; vmrig_die "Maven build failed (log: $VMRIG_CACHE/mvn.log)"; }
+  fi
+  [ -f "$VMTESTS_DIR/target/vmrig/junit-platform-console-standalone.jar" ] \
+    || vmrig_die "vm-tests not built: run ./scripts/mvn -pl vm-tests -am test-compile"
+fi
+
+# Only the project tree is writable in the guest; another working directory would be read-only there.
+cwd=$PWD
+case "$cwd/" in "$REPO_DIR"/*) ;; *) cwd=$REPO_DIR ;; esac
+
+mkdir -p "$VMRIG_CACHE/runs"
+run=$(mktemp -d "$VMRIG_CACHE/runs/run.XXXXXX")
+ctl="$run/ctl"; mkdir -p "$ctl"
+qemu_pid_file="$run/qemu.pid"
+cleanup() {
+  local pid
+  if [ -s "$qemu_pid_file" ]; then
+    pid=$(cat "$qemu_pid_file")
+    # Only our own QEMU: the pid file is ours and the process must still be qemu-system-*.
+    if [ -n "$pid" ] && grep -qs qemu-system "/proc/$pid/cmdline"; then kill "$pid" 2>/dev/null || true; fi
+  fi
+  if [ "$keep" = 1 ]; then vmrig_log "kept run dir: $run"; else rm -rf "$run"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }   # single-quote for busybox sh
+{
+  echo "VMRIG_CWD=$(sq "$cwd")"
+  echo "JAVA_HOME=$(sq "$java_home")"
+} > "$ctl/env"
+{
+  echo '# written by vm-tests/run.sh'
+  printf '%q ' "${cmd[@]}"; echo
+} > "$ctl/cmd"
+
+# The disk carries a known pattern; its checksum is compared after the guest is gone.
+disk_sectors=${VMRIG_DISK_SECTORS:-16384}
+awk -v sectors="$disk_sectors" -f "$VMRIG_DIR/disk-pattern.awk" > "$run/disk.img"
+disk_sum=$(sha256sum < "$run/disk.img")
+
+hugepages=${VMRIG_HUGEPAGES:-64}
+append="console=ttyS0 panic=-1 hugepages=$hugepages rig.mode=$mode rig.share=$REPO_DIR $MODE_APPEND"
+[ "$verbose" = 1 ] || append="quiet $append"
+if [ "$accel" = kvm ]; then accel_args=(-accel kvm -cpu "${VMRIG_CPU:-host}")
+else accel_args=(-accel tcg,thread=multi -cpu "${VMRIG_CPU:-max}"); fi
+
+qemu=(qemu-system-x86_64 -name vmrig -pidfile "$qemu_pid_file"
+  "${accel_args[@]}" -smp "${VMRIG_SMP:-2}" -m "${VMRIG_MEM:-2G}"
+  -machine "$MODE_MACHINE" "${MODE_QEMU_ARGS[@]}"
+  -nodefaults -no-user-config -display none -vga none -no-reboot
+  -chardev stdio,id=con,signal=off -serial chardev:con
+  -kernel "$VMRIG_GUEST_DIR/vmlinux" -initrd "$VMRIG_GUEST_DIR/initrd.img" -append "$append"
+  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+  -virtfs "local,path=$ctl,mount_tag=ctl,security_model=none"
+  -virtfs "local,path=$REPO_DIR,mount_tag=share,security_model=none,multidevs=remap"
+  -device pcie-root-port,id=rp1,chassis=1,slot=1
+  -drive "if=none,id=d0,file=$run/disk.img,format=raw,cache=unsafe"
+  -device "virtio-blk-pci,drive=d0,bus=rp1,iommu_platform=$MODE_IOMMU_PLATFORM,serial=vmrig-disk"
+  -device pcie-root-port,id=rp2,chassis=2,slot=2
+  -netdev user,id=n0,restrict=on
+  -object "filter-dump,id=dump0,netdev=n0,file=$ctl/net.pcap"
+  -device "virtio-net-pci,netdev=n0,bus=rp2,iommu_platform=$MODE_IOMMU_PLATFORM,romfile=,mac=52:54:00:56:52:01"
+)
+printf '%q ' "${qemu[@]}" > "$run/qemu.cmdline"
+
+# mawk reads its input in blocks unless told otherwise; the console must stream.
+filter=(awk); awk -W version 2>/dev/null | grep -q mawk && filter=(awk -W interactive)
+vmrig_log "booting guest ($mode, $accel, timeout ${timeout_s}s)"
+t_boot=$(vmrig_now)
+set +e
+timeout -k 5 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$run/console.log" | "${filter[@]}" -v verbose="$verbose" '
+  { sub(/\r$/, "") }
+  /===VMRIG-BEGIN===/ { on = 1; if (!verbose) next }
+  /===VMRIG-END===/   { on = 0; if (!verbose) next }
+  verbose || on { print; fflush() }'
+qemu_rc=${PIPESTATUS[0]}
+set -e
+vmrig_log "guest finished in $(vmrig_since "$t_boot") s (total $(vmrig_since "$t_start") s)"
+
+rig_error=
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then rig_error="QEMU killed after the ${timeout_s}s timeout"
+elif [ "$qemu_rc" != 0 ]; then rig_error="QEMU exited with status $qemu_rc"
+elif [ ! -f "$ctl/rc" ]; then rig_error="the guest never ran the command (no exit code came back)"
+fi
+if [ -n "$rig_error" ]; then
+  vmrig_log "rig failure: $rig_error"
+  if [ "$verbose" = 0 ]; then
+    vmrig_log "last console lines:"; tail -n 30 "$run/console.log" | sed 's/\r$//; s/^/  | /' >&2
+  fi
+fi
+cmd_rc=$(cat "$ctl/rc" 2>/dev/null || echo 255)
+
+# Host-side checks; each counts as one test in the suite's totals.
+host_pass=0 host_fail=0
+host_check() { # name, then a command that succeeds when the check passes
+  local name=$1; shift
+  if "$@"; then host_pass=$((host_pass + 1)); vmrig_log "host check $name: passed"
+  else host_fail=$((host_fail + 1)); vmrig_log "host check $name: FAILED"; fi
+}
+# Placeholder for the later write-then-verify test: nothing in the guest writes the disk yet.
+disk_unchanged() { [ "$(sha256sum < "$run/disk.img")" = "$disk_sum" ]; }
+# After a rig failure the guest did not (fully) run, so the checks would prove nothing: skip them.
+if [ -z "$rig_error" ]; then
+  host_check disk-pattern-unchanged disk_unchanged
+fi
+
+if [ "$suite" = 0 ] && [ ! -f "$ctl/junit.out" ]; then
+  [ -n "$rig_error" ] && exit 2
+  exit "$cmd_rc"
+fi
+
+# Totals from the JUnit Platform console launcher's summary box ("[   5 tests successful   ]").
+read -r ok failed aborted skipped cfailed < <(awk '
+  /\[ *[0-9]+ tests successful/ { ok = $2 }
+  /\[ *[0-9]+ tests failed/ { f = $2 }
+  /\[ *[0-9]+ tests aborted/ { a = $2 }
+  /\[ *[0-9]+ tests skipped/ { s = $2 }
+  /\[ *[0-9]+ containers failed/ { cf = $2 }
+  END { if (ok == "") print "x x x x x"; else print ok + 0, f + 0, a + 0, s + 0, cf + 0 }
+' "$ctl/junit.out" 2>/dev/null || echo "x x x x x")
+if [ "$ok" = x ]; then
+  if [ -z "$rig_error" ]; then rig_error="no JUnit summary in the guest output"; vmrig_log "rig failure: $rig_error"; fi
+  ok=0 failed=0 aborted=0 skipped=0 cfailed=0
+elif [ "$ok" = 0 ] && [ "$failed" = 0 ] && [ -z "$rig_error" ]; then
+  # All guest tests skipped or aborted (e.g. VMRIG_GUEST lost on the way): a green line would lie.
+  rig_error="no guest test passed"; vmrig_log "rig failure: $rig_error"
+fi
+passed=$((ok + host_pass))
+failed=$((failed + cfailed + host_fail))
+[ $((aborted + skipped)) -eq 0 ] || vmrig_log "$aborted aborted and $skipped skipped in the guest (not counted)"
+if [ -n "$rig_error" ]; then failed=$((failed + 1)); fi
+if [ "$failed" -eq 0 ] && [ "$cmd_rc" != 0 ]; then
+  # e.g. the launcher's --fail-if-no-tests, or a JVM that died after printing its summary
+  vmrig_log "the guest suite exited with status $cmd_rc although no test failed"
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+if [ "$failed" -gt 0 ]; then exit 1; fi
+exit 0
