@@ -55,6 +55,8 @@ mount --bind /dev /host/dev
 mount -t devpts devpts /host/dev/pts
 for t in /tmp /var/tmp /run /dev/shm; do mount -t tmpfs -o mode=1777 tmpfs "/host$t" || die "tmpfs $t"; done
 if [ -n "$SHARE" ]; then
+  # A project under /tmp, /var/tmp or /run sits on the fresh tmpfs just mounted: make the mount point.
+  [ -d "/host$SHARE" ] || mkdir -p "/host$SHARE" || die "no mount point for the share at $SHARE"
   mount -t 9p -o "$O9P,cache=none" share "/host$SHARE" || die "mount share at $SHARE"
 fi
 mkdir -p /host/run/vmrig && mount --bind /ctl /host/run/vmrig || die "bind ctl"
