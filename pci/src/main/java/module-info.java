@@ -11,4 +11,6 @@ module dev.jvirtio.pci {
     exports dev.jvirtio.pci.sysfs;
     exports dev.jvirtio.pci.virtio;
     exports dev.jvirtio.pci.vfio;
+    exports dev.jvirtio.pci.sriov;
+    exports dev.jvirtio.pci.takeover;
 }
