@@ -110,6 +110,17 @@ public final class VirtioCli implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = VirtioCli.class.getPackage().getImplementationVersion();
+            if (v == null && VirtioCli.class.getModule().isNamed()) {
+                // Named modules do not get Package attributes from the manifest; read it directly.
+                try (java.io.InputStream in = VirtioCli.class.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
+                    if (in != null) {
+                        v = new java.util.jar.Manifest(in).getMainAttributes()
+                                .getValue(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION);
+                    }
+                } catch (java.io.IOException e) {
+                    v = null; // no readable manifest: a development build from target/classes
+                }
+            }
             return new String[] {"virtio-cli " + (v == null ? "(development build)" : v)};
         }
     }

@@ -236,7 +236,7 @@ class RoundTripTest {
     @EnumSource(Rig.Kind.class)
     void deviceThreadServesDriverThread(Rig.Kind kind) throws Exception {
         try (Rig r = Rig.of(kind, 16, 0)) {
-            int total = 20_000;
+            int total = 5_000;
             java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
             Thread device = new Thread(() -> {
                 try {

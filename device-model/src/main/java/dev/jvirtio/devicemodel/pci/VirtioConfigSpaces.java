@@ -50,6 +50,15 @@ public final class VirtioConfigSpaces {
      * @param devCfgLen   length of the device-specific configuration the device cap describes
      */
     public static ConfigSpace build(int virtioType, int classCode, int msixVectors, int totalVfs, int devCfgLen) {
+        return build(virtioType, classCode, msixVectors, totalVfs, devCfgLen, COMMON_LENGTH);
+    }
+
+    /**
+     * As {@link #build(int, int, int, int, int)}, with the common configuration length the capability
+     * advertises: 64 for the full layout, 0x38 to emulate a virtio 1.0 device without admin fields.
+     */
+    public static ConfigSpace build(int virtioType, int classCode, int msixVectors, int totalVfs, int devCfgLen,
+                                    int commonLength) {
         if (msixVectors < 1 || msixVectors > 2048) {
             throw new IllegalArgumentException("MSI-X vectors " + msixVectors + " outside 1..2048");
         }
@@ -87,7 +96,7 @@ public final class VirtioConfigSpaces {
         cs.set(CAP_MSIX + 4, 4, MSIX_TABLE_OFFSET | 2);
         cs.set(CAP_MSIX + 8, 4, MSIX_PBA_OFFSET | 2);
 
-        virtioCap(cs, CAP_COMMON, CAP_NOTIFY, 16, 1, COMMON_OFFSET, COMMON_LENGTH);
+        virtioCap(cs, CAP_COMMON, CAP_NOTIFY, 16, 1, COMMON_OFFSET, commonLength);
         virtioCap(cs, CAP_NOTIFY, CAP_ISR, 20, 2, NOTIFY_OFFSET, NOTIFY_LENGTH);
         cs.set(CAP_NOTIFY + 16, 4, NOTIFY_OFF_MULTIPLIER);
         virtioCap(cs, CAP_ISR, CAP_DEVICE, 16, 3, ISR_OFFSET, ISR_LENGTH);

@@ -34,48 +34,10 @@ public final class CommonCfgModel {
         void driverOk();
 
         /** The driver enabled queue {@code index} with the configuration in {@code q}. */
-        void queueEnabled(int index, QueueConfig q);
+        void queueEnabled(int index, QueueRegisters q);
 
         /** The driver asked to reset queue {@code index}; return when the reset is done. */
         void queueReset(int index);
-    }
-
-    /** The configuration of one queue as the driver wrote it. */
-    public static final class QueueConfig {
-        /** Largest size the device supports (0 = the queue does not exist). */
-        public final int maxSize;
-        /** Current size. */
-        public int size;
-        /** MSI-X vector. */
-        public int msixVector = 0xFFFF;
-        /** Whether enabled. */
-        public boolean enabled;
-        /** queue_notify_off. */
-        public final int notifyOff;
-        /** Ring addresses (IOVAs). */
-        public long desc;
-        /** Driver area address. */
-        public long driver;
-        /** Device area address. */
-        public long device;
-        /** queue_reset as presented. */
-        public int reset;
-
-        QueueConfig(int maxSize, int notifyOff) {
-            this.maxSize = maxSize;
-            this.size = maxSize;
-            this.notifyOff = notifyOff;
-        }
-
-        void clear() {
-            size = maxSize;
-            msixVector = 0xFFFF;
-            enabled = false;
-            desc = 0;
-            driver = 0;
-            device = 0;
-            reset = 0;
-        }
     }
 
     /** Feature bits for version 1 and ring reset, used by the checks below. */
@@ -89,18 +51,11 @@ public final class CommonCfgModel {
     private final int adminIndex;
     private final int adminNum;
     private final int length;
-    private final QueueConfig[] queues;
+    private final int queueCount;
+    private final CommonCfgRegisters regs;
     private final Listener listener;
     private boolean strict;
-
-    private int deviceFeatureSelect;
-    private int driverFeatureSelect;
-    private long driverLow;
-    private long driverHigh;
-    private int configMsixVector = 0xFFFF;
-    private int status;
     private int configGeneration;
-    private int queueSelect;
     private final List<String> violations = new ArrayList<>();
 
     /**
@@ -108,17 +63,14 @@ public final class CommonCfgModel {
      * @param offeredHigh device feature bits 64-127
      * @param numQueues   ordinary queues
      * @param adminNum    admin queues, placed right after the ordinary ones
-     * @param maxQueueSize largest size of every queue
      * @param length      length of the structure the capability advertises (0x38..0x40)
+     * @param regs        where the registers live; must hold {@code numQueues + adminNum} queues
      * @param listener    the rest of the device
      */
-    public CommonCfgModel(long offeredLow, long offeredHigh, int numQueues, int adminNum, int maxQueueSize,
-                          int length, Listener listener) {
+    public CommonCfgModel(long offeredLow, long offeredHigh, int numQueues, int adminNum, int length,
+                          CommonCfgRegisters regs, Listener listener) {
         if (numQueues < 0 || adminNum < 0 || numQueues + adminNum > 0x10000) {
             throw new IllegalArgumentException("bad queue counts " + numQueues + " + " + adminNum);
-        }
-        if (Integer.bitCount(maxQueueSize) != 1 || maxQueueSize > 32768) {
-            throw new IllegalArgumentException("max queue size must be a power of two <= 32768: " + maxQueueSize);
         }
         if (length < LENGTH_1_0 || length > LENGTH_FULL) {
             throw new IllegalArgumentException("common cfg length " + length + " outside 56..64");
@@ -129,10 +81,13 @@ public final class CommonCfgModel {
         this.adminIndex = numQueues;
         this.adminNum = adminNum;
         this.length = length;
+        this.regs = Objects.requireNonNull(regs, "regs");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.queues = new QueueConfig[numQueues + adminNum];
-        for (int i = 0; i < queues.length; i++) {
-            queues[i] = new QueueConfig(maxQueueSize, i);
+        this.queueCount = numQueues + adminNum;
+        for (int i = 0; i < queueCount; i++) {
+            if (regs.queue(i) == null) {
+                throw new IllegalArgumentException("register store lacks queue " + i);
+            }
         }
     }
 
@@ -155,37 +110,38 @@ public final class CommonCfgModel {
 
     /** Current device status. */
     public int status() {
-        return status;
+        return regs.deviceStatus();
     }
 
     /** Sets status bits from the device side (DEVICE_NEEDS_RESET). */
     public void raiseStatus(int bits) {
-        status |= bits;
+        regs.deviceStatus(regs.deviceStatus() | bits);
     }
 
     /** Driver feature bits 0-63 as negotiated. */
     public long driverFeaturesLow() {
-        return driverLow;
+        return regs.driverFeatures(0);
     }
 
     /** Driver feature bits 64-127 as negotiated. */
     public long driverFeaturesHigh() {
-        return driverHigh;
+        return regs.driverFeatures(1);
     }
 
     /** Whether feature {@code bit} was accepted by the driver (meaningful after FEATURES_OK). */
     public boolean negotiated(int bit) {
-        return bit < 64 ? (driverLow >>> bit & 1) != 0 : (driverHigh >>> (bit - 64) & 1) != 0;
+        return bit < 64 ? (regs.driverFeatures(0) >>> bit & 1) != 0 : (regs.driverFeatures(1) >>> (bit - 64) & 1) != 0;
     }
 
     /** The configuration of queue {@code index}. */
-    public QueueConfig queue(int index) {
-        return queues[index];
+    public QueueRegisters queue(int index) {
+        Objects.checkIndex(index, queueCount);
+        return regs.queue(index);
     }
 
     /** Total queues including admin queues. */
     public int queueCount() {
-        return queues.length;
+        return queueCount;
     }
 
     /** Index of the first admin queue. */
@@ -203,8 +159,9 @@ public final class CommonCfgModel {
         configGeneration = (configGeneration + 1) & 0xFF;
     }
 
-    private QueueConfig selected() {
-        return queueSelect < queues.length ? queues[queueSelect] : null;
+    private QueueRegisters selected() {
+        int sel = regs.queueSelect();
+        return sel < queueCount ? regs.queue(sel) : null;
     }
 
     private static int window(long low, long high, int select) {
@@ -237,29 +194,30 @@ public final class CommonCfgModel {
         if (!checkAccess(offset, width, false)) {
             return 0;
         }
-        QueueConfig q = selected();
+        QueueRegisters q = selected();
         return switch (offset) {
-            case DEVICE_FEATURE_SELECT -> deviceFeatureSelect;
-            case DEVICE_FEATURE -> window(offeredLow, offeredHigh, deviceFeatureSelect);
-            case DRIVER_FEATURE_SELECT -> driverFeatureSelect;
-            case DRIVER_FEATURE -> window(driverLow, driverHigh, driverFeatureSelect);
-            case CONFIG_MSIX_VECTOR -> configMsixVector;
+            case DEVICE_FEATURE_SELECT -> regs.deviceFeatureSelect();
+            case DEVICE_FEATURE -> window(offeredLow, offeredHigh, regs.deviceFeatureSelect());
+            case DRIVER_FEATURE_SELECT -> regs.driverFeatureSelect();
+            case DRIVER_FEATURE -> window(regs.driverFeatures(0), regs.driverFeatures(1), regs.driverFeatureSelect());
+            case CONFIG_MSIX_VECTOR -> regs.msixConfigVector();
             case NUM_QUEUES -> numQueues;
-            case DEVICE_STATUS -> status;
+            case DEVICE_STATUS -> regs.deviceStatus();
             case CONFIG_GENERATION -> configGeneration;
-            case QUEUE_SELECT -> queueSelect;
-            case QUEUE_SIZE -> q == null ? 0 : q.size;
-            case QUEUE_MSIX_VECTOR -> q == null ? 0 : q.msixVector;
-            case QUEUE_ENABLE -> q == null ? 0 : q.enabled ? 1 : 0;
-            case QUEUE_NOTIFY_OFF -> q == null ? 0 : q.notifyOff;
-            case QUEUE_DESC -> q == null ? 0 : (int) q.desc;
-            case QUEUE_DESC + 4 -> q == null ? 0 : (int) (q.desc >>> 32);
-            case QUEUE_DRIVER -> q == null ? 0 : (int) q.driver;
-            case QUEUE_DRIVER + 4 -> q == null ? 0 : (int) (q.driver >>> 32);
-            case QUEUE_DEVICE -> q == null ? 0 : (int) q.device;
-            case QUEUE_DEVICE + 4 -> q == null ? 0 : (int) (q.device >>> 32);
-            case QUEUE_NOTIF_CONFIG_DATA -> q == null ? 0 : queueSelect;
-            case QUEUE_RESET -> q == null ? 0 : q.reset;
+            case QUEUE_SELECT -> regs.queueSelect();
+            case QUEUE_SIZE -> q == null ? 0 : q.size();
+            case QUEUE_MSIX_VECTOR -> q == null ? 0 : q.msixVector();
+            case QUEUE_ENABLE -> q == null ? 0 : q.enabled() ? 1 : 0;
+            case QUEUE_NOTIFY_OFF -> q == null ? 0 : q.notifyOff();
+            case QUEUE_DESC -> q == null ? 0 : (int) q.desc();
+            case QUEUE_DESC + 4 -> q == null ? 0 : (int) (q.desc() >>> 32);
+            case QUEUE_DRIVER -> q == null ? 0 : (int) q.driver();
+            case QUEUE_DRIVER + 4 -> q == null ? 0 : (int) (q.driver() >>> 32);
+            case QUEUE_DEVICE -> q == null ? 0 : (int) q.device();
+            case QUEUE_DEVICE + 4 -> q == null ? 0 : (int) (q.device() >>> 32);
+            case QUEUE_NOTIF_CONFIG_DATA -> q == null ? 0 : q.notifConfigData();
+            // Queue reset completes inside the write that requests it, so a read never sees it ongoing.
+            case QUEUE_RESET -> 0;
             case ADMIN_QUEUE_INDEX -> adminIndex;
             case ADMIN_QUEUE_NUM -> adminNum;
             default -> 0;
@@ -271,18 +229,18 @@ public final class CommonCfgModel {
         if (!checkAccess(offset, width, true)) {
             return;
         }
-        QueueConfig q = selected();
+        QueueRegisters q = selected();
         switch (offset) {
-            case DEVICE_FEATURE_SELECT -> deviceFeatureSelect = value;
-            case DRIVER_FEATURE_SELECT -> driverFeatureSelect = value;
+            case DEVICE_FEATURE_SELECT -> regs.deviceFeatureSelect(value);
+            case DRIVER_FEATURE_SELECT -> regs.driverFeatureSelect(value);
             case DRIVER_FEATURE -> writeDriverFeatures(value);
-            case CONFIG_MSIX_VECTOR -> configMsixVector = value & 0xFFFF;
+            case CONFIG_MSIX_VECTOR -> regs.msixConfigVector(value & 0xFFFF);
             case DEVICE_STATUS -> writeStatus(value & 0xFF);
-            case QUEUE_SELECT -> queueSelect = value & 0xFFFF;
+            case QUEUE_SELECT -> regs.queueSelect(value & 0xFFFF);
             case QUEUE_SIZE -> writeQueueSize(q, value & 0xFFFF);
             case QUEUE_MSIX_VECTOR -> {
                 if (q != null) {
-                    q.msixVector = value & 0xFFFF;
+                    q.msixVector(value & 0xFFFF);
                 }
             }
             case QUEUE_ENABLE -> writeQueueEnable(q, value & 0xFFFF);
@@ -294,23 +252,22 @@ public final class CommonCfgModel {
     }
 
     private void writeDriverFeatures(int value) {
-        if ((status & 8) != 0) {
+        if ((regs.deviceStatus() & 8) != 0) {
             violation("driver_feature written after FEATURES_OK");
             return;
         }
         long v = Integer.toUnsignedLong(value);
-        switch (driverFeatureSelect) {
-            case 0 -> driverLow = (driverLow & 0xFFFF_FFFF_0000_0000L) | v;
-            case 1 -> driverLow = (driverLow & 0xFFFF_FFFFL) | v << 32;
-            case 2 -> driverHigh = (driverHigh & 0xFFFF_FFFF_0000_0000L) | v;
-            case 3 -> driverHigh = (driverHigh & 0xFFFF_FFFFL) | v << 32;
-            default -> {
-                if (value != 0) {
-                    violation("driver_feature window " + driverFeatureSelect + " written with 0x"
-                            + Integer.toHexString(value) + " though no such feature is offered");
-                }
+        int sel = regs.driverFeatureSelect();
+        if (sel < 0 || sel > 3) {
+            if (value != 0) {
+                violation("driver_feature window " + sel + " written with 0x" + Integer.toHexString(value)
+                        + " though no such feature is offered");
             }
+            return;
         }
+        int word = sel >> 1;
+        long old = regs.driverFeatures(word);
+        regs.driverFeatures(word, (sel & 1) == 0 ? (old & 0xFFFF_FFFF_0000_0000L) | v : (old & 0xFFFF_FFFFL) | v << 32);
     }
 
     private void writeStatus(int value) {
@@ -319,6 +276,7 @@ public final class CommonCfgModel {
             resetRegisters();
             return;
         }
+        int status = regs.deviceStatus();
         if ((status & ~value & ~0x40) != 0) {
             violation("device_status write 0x" + Integer.toHexString(value) + " clears bits of 0x"
                     + Integer.toHexString(status));
@@ -326,6 +284,8 @@ public final class CommonCfgModel {
         int added = value & ~status;
         int next = status | value;
         if ((added & 8) != 0) { // FEATURES_OK: the device decides whether to accept the features
+            long driverLow = regs.driverFeatures(0);
+            long driverHigh = regs.driverFeatures(1);
             boolean subset = (driverLow & ~offeredLow) == 0 && (driverHigh & ~offeredHigh) == 0;
             boolean v1 = (driverLow >>> VERSION_1 & 1) != 0;
             if (!subset || !v1 || !listener.acceptFeatures(driverLow, driverHigh)) {
@@ -335,69 +295,70 @@ public final class CommonCfgModel {
         if ((added & 4) != 0 && (next & 8) == 0) {
             violation("DRIVER_OK set without FEATURES_OK");
         }
-        status = next;
+        regs.deviceStatus(next);
         if ((added & 4) != 0) {
             listener.driverOk();
         }
     }
 
-    private void writeQueueSize(QueueConfig q, int size) {
-        if (q == null || q.maxSize == 0) {
+    private void writeQueueSize(QueueRegisters q, int size) {
+        if (q == null || q.maxSize() == 0) {
             return;
         }
-        if (q.enabled) {
-            violation("queue_size of enabled queue " + queueSelect + " changed");
+        if (q.enabled()) {
+            violation("queue_size of enabled queue " + regs.queueSelect() + " changed");
             return;
         }
         boolean packed = negotiated(RING_PACKED);
-        if (size == 0 || size > q.maxSize || (!packed && Integer.bitCount(size) != 1)) {
-            violation("queue_size " + size + " invalid for queue " + queueSelect + " (max " + q.maxSize
+        if (size == 0 || size > q.maxSize() || (!packed && Integer.bitCount(size) != 1)) {
+            violation("queue_size " + size + " invalid for queue " + regs.queueSelect() + " (max " + q.maxSize()
                     + (packed ? "" : ", power of two") + ")");
             return;
         }
-        q.size = size;
+        q.size(size);
     }
 
-    private void writeQueueEnable(QueueConfig q, int value) {
+    private void writeQueueEnable(QueueRegisters q, int value) {
         if (q == null) {
-            violation("queue_enable of nonexistent queue " + queueSelect);
+            violation("queue_enable of nonexistent queue " + regs.queueSelect());
             return;
         }
         if (value != 1) {
             violation("queue_enable written with " + value + " (the driver only writes 1)");
             return;
         }
-        if (q.enabled) {
+        if (q.enabled()) {
             return;
         }
-        if ((status & 8) == 0) {
-            violation("queue " + queueSelect + " enabled before FEATURES_OK");
+        if ((regs.deviceStatus() & 8) == 0) {
+            violation("queue " + regs.queueSelect() + " enabled before FEATURES_OK");
         }
-        q.enabled = true;
-        q.reset = 0;
-        listener.queueEnabled(queueSelect, q);
+        q.enabled(true);
+        listener.queueEnabled(regs.queueSelect(), q);
     }
 
-    private void writeAddress(QueueConfig q, int offset, int value) {
+    private static long half(long old, boolean high, long v) {
+        return high ? (old & 0xFFFF_FFFFL) | v << 32 : (old & 0xFFFF_FFFF_0000_0000L) | v;
+    }
+
+    private void writeAddress(QueueRegisters q, int offset, int value) {
         if (q == null) {
             return;
         }
-        if (q.enabled) {
-            violation(nameAt(offset) + " of enabled queue " + queueSelect + " changed");
+        if (q.enabled()) {
+            violation(nameAt(offset) + " of enabled queue " + regs.queueSelect() + " changed");
             return;
         }
         long v = Integer.toUnsignedLong(value);
-        switch (offset) {
-            case QUEUE_DESC -> q.desc = (q.desc & 0xFFFF_FFFF_0000_0000L) | v;
-            case QUEUE_DESC + 4 -> q.desc = (q.desc & 0xFFFF_FFFFL) | v << 32;
-            case QUEUE_DRIVER -> q.driver = (q.driver & 0xFFFF_FFFF_0000_0000L) | v;
-            case QUEUE_DRIVER + 4 -> q.driver = (q.driver & 0xFFFF_FFFFL) | v << 32;
-            case QUEUE_DEVICE -> q.device = (q.device & 0xFFFF_FFFF_0000_0000L) | v;
-            default -> q.device = (q.device & 0xFFFF_FFFFL) | v << 32;
+        boolean high = (offset & 4) != 0;
+        switch (offset & ~4) {
+            case QUEUE_DESC -> q.desc(half(q.desc(), high, v));
+            case QUEUE_DRIVER -> q.driver(half(q.driver(), high, v));
+            default -> q.device(half(q.device(), high, v));
         }
     }
 
-    private void writeQueueReset(QueueConfig q, int value) {
+    private void writeQueueReset(QueueRegisters q, int value) {
         if (!negotiated(RING_RESET)) {
             violation("queue_reset written without VIRTIO_F_RING_RESET");
             return;
@@ -408,23 +369,20 @@ public final class CommonCfgModel {
             }
             return;
         }
-        q.reset = 1;                  // presented while the reset is ongoing
-        listener.queueReset(queueSelect);
-        int max = q.maxSize;
-        q.clear();
-        q.size = max;                 // reset complete: queue_reset and queue_enable read 0
+        listener.queueReset(regs.queueSelect());
+        q.reset();                    // reset complete: queue_reset and queue_enable read 0
     }
 
     private void resetRegisters() {
-        deviceFeatureSelect = 0;
-        driverFeatureSelect = 0;
-        driverLow = 0;
-        driverHigh = 0;
-        configMsixVector = 0xFFFF;
-        queueSelect = 0;
-        for (QueueConfig q : queues) {
-            q.clear();
+        regs.deviceFeatureSelect(0);
+        regs.driverFeatureSelect(0);
+        regs.driverFeatures(0, 0);
+        regs.driverFeatures(1, 0);
+        regs.msixConfigVector(0xFFFF);
+        regs.queueSelect(0);
+        for (int i = 0; i < queueCount; i++) {
+            regs.queue(i).reset();
         }
-        status = 0;
+        regs.deviceStatus(0);
     }
 }

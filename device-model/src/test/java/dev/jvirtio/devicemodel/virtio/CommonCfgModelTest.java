@@ -20,15 +20,15 @@ class CommonCfgModelTest {
         @Override public void deviceReset() { log.add("reset"); }
         @Override public boolean acceptFeatures(long lo, long hi) { log.add("features " + Long.toHexString(lo)); return accept; }
         @Override public void driverOk() { log.add("driver_ok"); }
-        @Override public void queueEnabled(int i, CommonCfgModel.QueueConfig q) {
-            log.add("enable " + i + " size " + q.size + " desc " + Long.toHexString(q.desc) + " driver "
-                    + Long.toHexString(q.driver) + " device " + Long.toHexString(q.device));
+        @Override public void queueEnabled(int i, QueueRegisters q) {
+            log.add("enable " + i + " size " + q.size() + " desc " + Long.toHexString(q.desc()) + " driver "
+                    + Long.toHexString(q.driver()) + " device " + Long.toHexString(q.device()));
         }
         @Override public void queueReset(int i) { log.add("qreset " + i); }
     }
 
     private static CommonCfgModel model(Events ev, long features) {
-        return new CommonCfgModel(features, 0x1L, 2, 1, 256, 64, ev);
+        return new CommonCfgModel(features, 0x1L, 2, 1, 64, new PlainRegisters(3, 256), ev);
     }
 
     private static void negotiate(CommonCfgModel m, long features) {
@@ -174,7 +174,7 @@ class CommonCfgModelTest {
 
     @Test
     void aOneDotZeroLengthStructureHasNoAdminFields() {
-        CommonCfgModel m = new CommonCfgModel(VERSION_1, 0, 1, 0, 64, 0x38, new Events());
+        CommonCfgModel m = new CommonCfgModel(VERSION_1, 0, 1, 0, 0x38, new PlainRegisters(1, 64), new Events());
         assertEquals(0, m.read(60, 2));
         assertEquals(1, m.violations().size());
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 public final class NoSuchPciFunctionException extends SysfsException {
     private static final long serialVersionUID = 1L;
 
-    private final PciAddress address;
+    private final transient PciAddress address;
 
     /** Creates the exception; {@code dir} is where the function's directory was expected. */
     public NoSuchPciFunctionException(PciAddress address, Path dir) {
