@@ -50,6 +50,10 @@ abstract class DmaMapperBase implements DmaMapper {
     /** Removes a mapping in the kernel; {@code iova, length} is exactly one earlier {@link #doMap}. */
     abstract void doUnmap(long iova, long length) throws IOException;
 
+    /** Releases what the subclass owns, once, after every mapping is gone. */
+    void afterClose() {
+    }
+
     @Override
     public final synchronized void map(MemorySegment memory, long iova, DmaAccess access) throws IOException {
         Objects.requireNonNull(memory, "memory");
@@ -134,6 +138,7 @@ abstract class DmaMapperBase implements DmaMapper {
             }
             mappings.clear();
         }
+        afterClose();
     }
 
     private void checkOpen() {

@@ -34,7 +34,8 @@ public record VfioOptions(VfioBackend backend, Path sysfsRoot, Path devRoot, UUI
 
     /** AUTO backend, {@code /sys}, {@code /dev}, no VF token, no reset, {@code /proc/self/pagemap}. */
     public static VfioOptions defaults() {
-        return new VfioOptions(VfioBackend.AUTO, Path.of("/sys"), Path.of("/dev"), null, false, PagemapReader.SELF);
+        return new VfioOptions(VfioBackend.AUTO, Path.of("/sys"), Path.of("/dev"), null, false,
+                Path.of("/proc/self/pagemap"));
     }
 
     /** A copy with another backend. */

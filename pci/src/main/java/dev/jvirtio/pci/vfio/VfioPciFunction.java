@@ -1,6 +1,7 @@
 package dev.jvirtio.pci.vfio;
 
 import dev.jvirtio.dma.DmaMapper;
+import dev.jvirtio.dma.PagemapReader;
 import dev.jvirtio.ffm.gen.Kabi;
 import dev.jvirtio.pci.MmioRegion;
 import dev.jvirtio.pci.PciAddress;
@@ -105,7 +106,7 @@ public final class VfioPciFunction implements PciFunction {
                     device = group.openDevice(address, options.vfToken());
                     opened.add(device);
                     if (noiommu) {
-                        mapper = new NoIommuDmaMapper(new PagemapReader(options.pagemap(), PagemapReader.BASE_PAGE));
+                        mapper = new NoIommuDmaMapper(PagemapReader.open(options.pagemap(), NoIommuDmaMapper.BASE_PAGE));
                         opened.add(mapper);
                         info = null;
                     } else {
