@@ -71,7 +71,7 @@ class VfioPciFunctionGuestTest {
             assertTrue(f.deviceInfo().isPci());
             assertEquals(0x1af4, f.configRead(0, 2), "vendor");
             assertEquals(0x1042, f.configRead(2, 2), "device: modern virtio-blk");
-            assertEquals(0x1af4_1042, f.configRead(0, 4));
+            assertEquals(0x1042_1af4, f.configRead(0, 4), "dword 0: device ID in the high half");
 
             byte[] snapshot = f.configSnapshot();
             assertEquals(f.configSize(), snapshot.length);
