@@ -64,6 +64,7 @@ class VfioPciFunctionGuestTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the function inside its try block on purpose, to test use after close
     void configSpaceBar4AndDeviceFeatures() throws Exception {
         assumeTrue(viommu(), "type1 needs the vIOMMU mode");
         try (VfioPciFunction f = VfioPciFunction.open(blk, VfioOptions.defaults())) {

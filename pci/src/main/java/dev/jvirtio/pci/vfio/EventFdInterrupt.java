@@ -68,13 +68,15 @@ public final class EventFdInterrupt implements InterruptVector, AutoCloseable {
 
     @Override
     public long await(long timeout, TimeUnit unit) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
+        // Measured as elapsed time against the (saturated) timeout, so a huge timeout cannot overflow a deadline.
+        long timeoutNanos = Math.max(0, unit.toNanos(timeout));
+        long start = System.nanoTime();
         int f = fd.get();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for vector " + vector);
             }
-            long remaining = deadline - System.nanoTime();
+            long remaining = timeoutNanos - (System.nanoTime() - start);
             int revents = Syscalls.poll(f, Syscalls.POLLIN, Math.max(0, Math.min(remaining, SLICE_NANOS)));
             if ((revents & Syscalls.POLLIN) != 0) {
                 long n = drain(f);

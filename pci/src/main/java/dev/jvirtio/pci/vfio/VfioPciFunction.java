@@ -277,14 +277,17 @@ public final class VfioPciFunction implements PciFunction {
     /** Releases everything, children before parents; idempotent. */
     @Override
     public void close() {
+        List<MsixInterrupts> irqs;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            irqs = List.copyOf(interrupts);
+            interrupts.clear();
         }
         try {
-            for (MsixInterrupts m : interrupts) {
+            for (MsixInterrupts m : irqs) {
                 m.close();
             }
         } finally {

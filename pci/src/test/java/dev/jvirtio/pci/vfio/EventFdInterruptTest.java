@@ -61,6 +61,26 @@ class EventFdInterruptTest {
     }
 
     @Test
+    void awaitWithAnEndlessTimeoutReallyWaits() throws Exception {
+        try (EventFdInterrupt irq = EventFdInterrupt.create(2)) {
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    result.set(irq.await(Long.MAX_VALUE, TimeUnit.DAYS));
+                } catch (Exception e) {
+                    result.set(e);
+                }
+            });
+            waiter.start();
+            Thread.sleep(50);
+            assertTrue(waiter.isAlive(), "returned early: " + result.get());
+            irq.signal(1);
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            assertEquals(1L, result.get());
+        }
+    }
+
+    @Test
     void awaitAnswersInterruption() throws Exception {
         try (EventFdInterrupt irq = EventFdInterrupt.create(1)) {
             AtomicReference<Object> result = new AtomicReference<>();
