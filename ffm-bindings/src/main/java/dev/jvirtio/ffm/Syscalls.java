@@ -81,6 +81,18 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle MLOCK = downcall("mlock",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    /** ppoll(fds, nfds_t nfds, const struct timespec *timeout, const sigset_t *sigmask). */
+    private static final MethodHandle PPOLL = downcall("ppoll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), CAPTURE_ERRNO);
+
+    /** poll(2) event bit: data to read. The poll bits are the same on every Linux architecture. */
+    public static final int POLLIN = 0x001;
+    /** poll(2) event bit: error condition (always reported). */
+    public static final int POLLERR = 0x008;
+    /** poll(2) event bit: hang up (always reported). */
+    public static final int POLLHUP = 0x010;
+    /** poll(2) event bit: the fd is not open (always reported). */
+    public static final int POLLNVAL = 0x020;
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name)
@@ -444,6 +456,44 @@ public final class Syscalls {
                 throw new NativeIoException("mlock", "length " + seg.byteSize(), errno(state),
                         "address 0x" + Long.toHexString(seg.address()));
             }
+        }
+    }
+
+    /**
+     * Waits until {@code fd} has one of {@code events} ({@link #POLLIN} ...) or the timeout passes
+     * ({@code ppoll(2)} on a single fd, nanosecond timeout, no signal mask change).
+     *
+     * @param timeoutNanos how long to wait; 0 checks without waiting, negative waits without limit
+     * @return the returned events ({@code revents}, which may include POLLERR/POLLHUP/POLLNVAL), or 0 when
+     *         the timeout passed or a signal interrupted the wait (EINTR; the caller re-checks its deadline)
+     */
+    public static int poll(int fd, int events, long timeoutNanos) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            // struct pollfd { int fd; short events; short revents; }
+            MemorySegment pfd = arena.allocate(8, 4);
+            pfd.set(JAVA_INT, 0, fd);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
+            MemorySegment ts = MemorySegment.NULL;
+            if (timeoutNanos >= 0) {
+                // struct timespec { time_t tv_sec; long tv_nsec; }
+                ts = arena.allocate(16, 8);
+                ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+                ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+            }
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int r;
+            try {
+                r = (int) PPOLL.invokeExact(state, pfd, 1L, ts, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                if (errno(state) == Errno.EINTR) {
+                    return 0;
+                }
+                throw new NativeIoException("ppoll", errno(state), fdContext(fd));
+            }
+            return r == 0 ? 0 : Short.toUnsignedInt(pfd.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6));
         }
     }
 

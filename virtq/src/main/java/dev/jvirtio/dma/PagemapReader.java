@@ -49,8 +49,11 @@ public final class PagemapReader implements AutoCloseable {
         return new PagemapReader(Path.of("/proc/self/pagemap"), 4096);
     }
 
-    /** Opens a pagemap-format file (tests use synthetic ones). */
-    static PagemapReader open(Path file, long pageSize) throws PagemapException {
+    /** Opens a pagemap-format file: a saved or synthetic one in tests, or another process's map. */
+    public static PagemapReader open(Path file, long pageSize) throws PagemapException {
+        if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException("page size must be a power of two: " + pageSize);
+        }
         return new PagemapReader(file, pageSize);
     }
 
