@@ -361,12 +361,14 @@ static inline void split_walk(struct split_device *d, int head) {
         if (++visited > d->size) fail("driver fault: descriptor loop", i, 0);
         const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * i;
         uint64_t addr = ld64(p);
-        uint32_t len = ld32(p + 8);
-        int flags = ld16(p + 12);
-        int next = ld16(p + 14);
+        /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
+        uint64_t word = ld64(p + 8);
+        uint32_t len = (uint32_t) word;
+        int flags = (int) (word >> 32) & 0xffff;
         if (flags & S_F_INDIRECT) fail("driver fault: INDIRECT not negotiated", i, 0);
         dc_add(&d->chain, d->memory, addr, len, (flags & S_F_WRITE) != 0, i);
         if (!(flags & S_F_NEXT)) return;
+        int next = (int) (word >> 48);
         if (next >= d->size) fail("driver fault: next out of range", i, next);
         i = next;
     }
@@ -746,6 +748,7 @@ static void rig_free(struct rig *r) {
 
 /* CycleRig.cycle for the split ring. noinline: one call per cycle, like the JMH invocation. */
 static __attribute__((noinline)) long split_cycle(struct rig *r, int batch) {
+    if (batch < 1 || batch > MAX_BATCH) fail("batch out of range", batch, MAX_BATCH);
     struct split_driver *q = &r->split_q;
     struct split_device *d = &r->split_d;
     for (int i = 0; i < batch; i++) {
@@ -774,6 +777,7 @@ static __attribute__((noinline)) long split_cycle(struct rig *r, int batch) {
 
 /* CycleRig.cycle for the packed ring. */
 static __attribute__((noinline)) long packed_cycle(struct rig *r, int batch) {
+    if (batch < 1 || batch > MAX_BATCH) fail("batch out of range", batch, MAX_BATCH);
     struct packed_driver *q = &r->packed_q;
     struct packed_device *d = &r->packed_d;
     for (int i = 0; i < batch; i++) {

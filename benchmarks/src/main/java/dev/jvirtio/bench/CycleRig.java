@@ -86,12 +86,15 @@ public final class CycleRig implements AutoCloseable {
     }
 
     /**
-     * One cycle of {@code batch} chains (1..{@link #MAX_BATCH}); returns a checksum of what came back:
+     * One cycle of {@code batch} chains (1..{@link #MAX_BATCH}, else {@link IllegalArgumentException}); returns a checksum of what came back:
      * the sum of tokens and used lengths, plus 1 per notification the driver or device would send.
      * Allocation-free; anything unexpected (ring full, a chain missing on either side) throws
      * {@link IllegalStateException}, and device or driver protocol faults throw their own typed errors.
      */
     public long cycle(int batch) {
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new IllegalArgumentException("batch must be in 1.." + MAX_BATCH + ": " + batch);
+        }
         final Virtqueue q = queue;
         final DeviceQueue dev = device;
         final DmaRegion buf = data;
@@ -142,6 +145,11 @@ public final class CycleRig implements AutoCloseable {
     /** The device side (for checks between cycles). */
     public DeviceQueue device() {
         return device;
+    }
+
+    /** The data region the chains' buffers live in ({@link #MAX_BATCH} buffers of {@link #BUFFER_BYTES}). */
+    public DmaRegion data() {
+        return data;
     }
 
     /** Queue size. */
