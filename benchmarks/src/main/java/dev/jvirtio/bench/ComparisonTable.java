@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Java-versus-C table {@code run.sh} prints: one row per benchmark with the JMH score, the C baseline's
- * score, their ratio and the JMH allocation per operation, plus the worst ratio as the verdict line.
+ * The Java-versus-C table {@code run.sh} prints: one row per benchmark with the Java time, the C baseline's
+ * time, their ratio, the JMH allocation per operation and JMH's mean score, plus the worst ratio as the
+ * verdict line.
  *
  * <pre>{@code
  * Map<String, String> c = ComparisonTable.parseKeyValues(lines);        // the C program's output
@@ -18,18 +19,29 @@ import java.util.Objects;
  * }</pre>
  */
 public final class ComparisonTable {
-    /** One benchmark measured on both sides; times in ns per operation, allocation in bytes per operation. */
-    public record Row(String benchmark, double javaNs, double cNs, double allocBytesPerOp) {
-        /** Validates the row: a name, positive finite times, a finite allocation (NaN when not measured). */
+    /**
+     * One benchmark measured on both sides. {@code javaNs} and {@code cNs} are what the ratio compares (the
+     * same statistic on both sides: the median of the timed iterations or runs, in ns per operation);
+     * {@code javaMeanNs} and {@code javaMeanError} are JMH's own score and 99.9% error, shown for reference
+     * (NaN when unknown); {@code allocBytesPerOp} is JMH's gc.alloc.rate.norm (NaN when not measured).
+     */
+    public record Row(String benchmark, double javaNs, double cNs, double allocBytesPerOp, double javaMeanNs,
+                      double javaMeanError) {
+        /** Validates the row: a name, positive finite times, no infinite extras. */
         public Row {
             Objects.requireNonNull(benchmark, "benchmark");
             if (!(javaNs > 0) || !(cNs > 0) || Double.isInfinite(javaNs) || Double.isInfinite(cNs)) {
                 throw new IllegalArgumentException(benchmark + ": times must be positive and finite: java "
                         + javaNs + ", c " + cNs);
             }
-            if (Double.isInfinite(allocBytesPerOp)) {
-                throw new IllegalArgumentException(benchmark + ": infinite allocation");
+            if (Double.isInfinite(allocBytesPerOp) || Double.isInfinite(javaMeanNs) || Double.isInfinite(javaMeanError)) {
+                throw new IllegalArgumentException(benchmark + ": infinite allocation or mean");
             }
+        }
+
+        /** A row without the JMH mean (tests, baselines without JMH). */
+        public Row(String benchmark, double javaNs, double cNs, double allocBytesPerOp) {
+            this(benchmark, javaNs, cNs, allocBytesPerOp, Double.NaN, Double.NaN);
         }
 
         /** Java time over C time. */
@@ -111,16 +123,20 @@ public final class ComparisonTable {
     /** The table followed by the verdict line as its last line (with a trailing newline). */
     public static String format(String label, List<Row> rows) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"benchmark", "java ns/op", "c ns/op", "java/c", "alloc B/op"});
+        cells.add(new String[] {"benchmark", "java ns/op", "c ns/op", "java/c", "alloc B/op", "jmh mean ns/op"});
         for (Row r : rows) {
             cells.add(new String[] {
                 r.benchmark(),
                 String.format(Locale.ROOT, "%.2f", r.javaNs()),
                 String.format(Locale.ROOT, "%.2f", r.cNs()),
                 String.format(Locale.ROOT, "%.2f", r.ratio()),
-                Double.isNaN(r.allocBytesPerOp()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.allocBytesPerOp())});
+                Double.isNaN(r.allocBytesPerOp()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.allocBytesPerOp()),
+                Double.isNaN(r.javaMeanNs()) ? "n/a" : Double.isNaN(r.javaMeanError())
+                        ? String.format(Locale.ROOT, "%.2f", r.javaMeanNs())
+                        : String.format(Locale.ROOT, "%.2f +- %.2f", r.javaMeanNs(), r.javaMeanError())});
         }
-        int[] width = new int[5];
+        int columns = cells.get(0).length;
+        int[] width = new int[columns];
         for (String[] row : cells) {
             for (int i = 0; i < row.length; i++) {
                 width[i] = Math.max(width[i], row[i].length());
@@ -135,7 +151,11 @@ public final class ComparisonTable {
             }
             sb.append('\n');
             if (k == 0) {
-                sb.append("-".repeat(width[0] + 2 * 4 + width[1] + width[2] + width[3] + width[4])).append('\n');
+                int total = 2 * (columns - 1);
+                for (int w : width) {
+                    total += w;
+                }
+                sb.append("-".repeat(total)).append('\n');
             }
         }
         sb.append(verdict(label, rows)).append('\n');

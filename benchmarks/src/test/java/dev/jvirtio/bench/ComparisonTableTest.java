@@ -64,18 +64,27 @@ class ComparisonTableTest {
     @Test
     void tableHasAHeaderOneLinePerRowAndTheVerdictLast() {
         String out = ComparisonTable.format("P1", List.of(
-                new ComparisonTable.Row("split.batch1", 30.0, 25.0, 0.0),
+                new ComparisonTable.Row("split.batch1", 30.0, 25.0, 0.0, 31.5, 0.25),
                 new ComparisonTable.Row("packed.batch32", 21.0, 20.0, Double.NaN)));
         List<String> lines = out.lines().toList();
         assertEquals(5, lines.size(), out);
-        assertTrue(lines.get(0).startsWith("benchmark"), out);
+        assertTrue(lines.get(0).matches("benchmark\\s+java ns/op\\s+c ns/op\\s+java/c\\s+alloc B/op\\s+jmh mean ns/op"), out);
         assertTrue(lines.get(1).matches("-+"), out);
-        assertTrue(lines.get(2).matches("split\\.batch1\\s+30\\.00\\s+25\\.00\\s+1\\.20\\s+0\\.000"), lines.get(2));
-        assertTrue(lines.get(3).matches("packed\\.batch32\\s+21\\.00\\s+20\\.00\\s+1\\.05\\s+n/a"), lines.get(3));
+        assertTrue(lines.get(2).matches("split\\.batch1\\s+30\\.00\\s+25\\.00\\s+1\\.20\\s+0\\.000\\s+31\\.50 \\+- 0\\.25"),
+                lines.get(2));
+        assertTrue(lines.get(3).matches("packed\\.batch32\\s+21\\.00\\s+20\\.00\\s+1\\.05\\s+n/a\\s+n/a"), lines.get(3));
         assertEquals("P1 java/c ratio: 1.20", lines.get(4));
         assertTrue(out.endsWith("\n"));
-        // Columns line up: every data line is as wide as the header.
-        assertEquals(lines.get(0).length(), lines.get(2).length());
-        assertEquals(lines.get(0).length(), lines.get(3).length());
+        // Columns line up: every line is as wide as the rule under the header.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(lines.get(1).length(), lines.get(i).length(), lines.get(i));
+        }
+    }
+
+    @Test
+    void aMeanWithoutAnErrorIsShownAlone() {
+        String out = ComparisonTable.format("P9", List.of(new ComparisonTable.Row("x", 2, 1, 0, 2.5, Double.NaN)));
+        assertTrue(out.lines().toList().get(2).endsWith(" 2.50"), out);
+        assertTrue(out.endsWith("P9 java/c ratio: 2.00\n"), out);
     }
 }

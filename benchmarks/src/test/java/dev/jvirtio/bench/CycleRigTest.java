@@ -39,7 +39,7 @@ class CycleRigTest {
     @EnumSource(CycleRig.Ring.class)
     void randomBatchSizesKeepTheRingConsistent(CycleRig.Ring ring) throws Exception {
         SplittableRandom random = new SplittableRandom(seed("randomBatchSizes[" + ring + "]"));
-        try (CycleRig rig = new CycleRig(ring, CycleRig.MAX_BATCH + random.nextInt(3) * 64)) {
+        try (CycleRig rig = new CycleRig(ring, CycleRig.MAX_BATCH << random.nextInt(3))) {
             for (int i = 0; i < 5000; i++) {
                 int batch = 1 + random.nextInt(CycleRig.MAX_BATCH);
                 assertEquals(CycleRig.expectedChecksum(batch), rig.cycle(batch), "cycle " + i + ", batch " + batch);
