@@ -2,6 +2,8 @@
 # Runs jvirtio benchmark groups beside their C baselines and prints Java/C tables.
 #
 #   benchmarks/run.sh p1 [--quick]     virtqueue cycle (split/packed, batch 1/32); last line "P1 java/c ratio: x.xx"
+#   benchmarks/run.sh p2 [--quick]     admin round trip vs C ping-pong; last line "P2 admin p50/pingpong ratio: x.xx"
+#   benchmarks/run.sh p3 [--quick]     admin throughput at 1/8/32 outstanding; last line "P3 admin throughput at 32 outstanding: n cmds/s"
 #   benchmarks/run.sh all [--quick]    every group, in order
 #
 # Builds benchmarks/target/benchmarks.jar when it is missing or older than any source it contains, and
@@ -21,7 +23,7 @@ CC="${CC:-gcc}"
 CFLAGS_BENCH="-O2 -std=c11 -Wall -Wextra"
 
 usage() {
-  echo "usage: benchmarks/run.sh {p1|all} [--quick]" >&2
+  echo "usage: benchmarks/run.sh {p1|p2|p3|all} [--quick]" >&2
   exit 2
 }
 
@@ -68,6 +70,15 @@ run_p1() {
   java -cp "$jar" dev.jvirtio.bench.Report p1 --c-binary "$cdir/p1cycle" --results-dir "$results" "$@"
 }
 
+run_p2() {
+  compile_c pingpong -pthread
+  java -cp "$jar" dev.jvirtio.bench.AdminReport p2 --c-binary "$cdir/pingpong" --results-dir "$results" "$@"
+}
+
+run_p3() {
+  java -cp "$jar" dev.jvirtio.bench.AdminReport p3 --results-dir "$results" "$@"
+}
+
 [ $# -ge 1 ] || usage
 mode="$1"; shift
 quick=()
@@ -83,10 +94,20 @@ case "$mode" in
     ensure_jar
     run_p1 "${quick[@]}"
     ;;
+  p2)
+    ensure_jar
+    run_p2 "${quick[@]}"
+    ;;
+  p3)
+    ensure_jar
+    run_p3 "${quick[@]}"
+    ;;
   all)
     ensure_jar
-    # p2 and p3 join here as they are added; each group ends with its own verdict line.
+    # Each group ends with its own verdict line.
     run_p1 "${quick[@]}"
+    run_p2 "${quick[@]}"
+    run_p3 "${quick[@]}"
     ;;
   *) usage ;;
 esac
