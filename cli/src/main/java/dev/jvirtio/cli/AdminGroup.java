@@ -3,7 +3,6 @@ package dev.jvirtio.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jvirtio.admin.AdminCommands;
-import dev.jvirtio.admin.Bytes;
 import dev.jvirtio.admin.GroupType;
 import dev.jvirtio.admin.OpcodeNumbering;
 import dev.jvirtio.admin.OpcodeSet;
@@ -148,10 +147,6 @@ final class AdminGroup extends GroupCommand {
             text(describeCap(t, cap, json.putObject("capability")));
             return ExitCodes.OK;
         }
-    }
-
-    static String hex(Bytes b) {
-        return b.toHex();
     }
 
     static List<String> names(OpcodeSet s, OpcodeNumbering n) {
