@@ -38,6 +38,7 @@ final class Bystanders implements AutoCloseable {
     private final Map<AdminStatus, AtomicLong> deviceFailures = new EnumMap<>(AdminStatus.class);
     private final List<String> mismatches = new ArrayList<>();
     private final List<Throwable> unexpected = new ArrayList<>();
+    private final Map<String, String> firstMessage = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     /** Starts one thread per VF in {@code vfs}. */
@@ -81,8 +82,10 @@ final class Bystanders implements AutoCloseable {
                 completedPairs.incrementAndGet();
             } catch (AdminQueueException e) {
                 queueFailures.get(e.reason()).incrementAndGet();
+                firstMessage.putIfAbsent(e.reason().name(), e.getMessage());
             } catch (AdminCommandException e) {
                 deviceFailures.get(e.status()).incrementAndGet();
+                firstMessage.putIfAbsent(e.status().name(), e.getMessage());
             } catch (Throwable e) {
                 synchronized (unexpected) {
                     unexpected.add(e);
@@ -118,7 +121,7 @@ final class Bystanders implements AutoCloseable {
 
     String summary() {
         return "pairs=" + completedPairs() + " queueFailures=" + queueFailures + " deviceFailures=" + deviceFailures
-                + " mismatches=" + mismatches + " unexpected=" + unexpected;
+                + " mismatches=" + mismatches + " unexpected=" + unexpected + " first messages=" + firstMessage;
     }
 
     /**
