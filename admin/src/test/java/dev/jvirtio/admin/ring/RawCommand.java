@@ -20,13 +20,24 @@ import java.lang.foreign.MemorySegment;
  * @param member   the group_member_id
  * @param data     command_specific_data
  * @param capacity result buffer size
+ * @param padded   whether the codec pads both parts to 8 bytes (false for legacy accesses, whose width is
+ *                 the data or result length)
  */
-record RawCommand(AdminOpcode opcode, GroupType group, long member, Bytes data, int capacity)
+record RawCommand(AdminOpcode opcode, GroupType group, long member, Bytes data, int capacity, boolean padded)
         implements AdminCommand<Bytes> {
 
+    /** A padded raw command. */
     static RawCommand of(int wireOpcode, GroupType group, long member, String hexData, int capacity) {
-        return new RawCommand(new AdminOpcode(wireOpcode, String.format("RAW_0x%04x", wireOpcode)), group, member,
-                Bytes.ofHex(hexData), capacity);
+        return new RawCommand(opcode(wireOpcode), group, member, Bytes.ofHex(hexData), capacity, true);
+    }
+
+    /** An unpadded raw command: the device sees exactly {@code hexData} and a result buffer of {@code capacity}. */
+    static RawCommand unpadded(int wireOpcode, GroupType group, long member, String hexData, int capacity) {
+        return new RawCommand(opcode(wireOpcode), group, member, Bytes.ofHex(hexData), capacity, false);
+    }
+
+    private static AdminOpcode opcode(int wireOpcode) {
+        return new AdminOpcode(wireOpcode, String.format("RAW_0x%04x", wireOpcode));
     }
 
     @Override
