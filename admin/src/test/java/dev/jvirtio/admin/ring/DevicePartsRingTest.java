@@ -144,6 +144,21 @@ class DevicePartsRingTest {
     }
 
     @Test
+    void reservedMetadataAndGetTypesAreInvalidField() throws Exception {
+        try (Rig r = rig()) {
+            // METADATA_GET type 3 and PARTS_GET type 2 are reserved; the typed API cannot express them.
+            var meta = RawCommand.of(DEV_PARTS_METADATA_GET, dev.jvirtio.admin.GroupType.SR_IOV, 1,
+                    "0000 0000 00000000 03 00000000000000", 8);
+            r.expectQueueFailure(meta, reqPartsMetadata(1, GET_ID, 3), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL,
+                    StatusQualifier.INVALID_FIELD);
+            var get = RawCommand.of(DEV_PARTS_GET, dev.jvirtio.admin.GroupType.SR_IOV, 1,
+                    "0000 0000 00000000 02 00000000000000", 512);
+            r.expectQueueFailure(get, objHdr(hdr(DEV_PARTS_GET, SRIOV, 1), OBJ_DEV_PARTS, GET_ID).u8(2).zeros(7)
+                    .bytes(), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL, StatusQualifier.INVALID_FIELD);
+        }
+    }
+
+    @Test
     void getAllIntoATooSmallBufferIsEnomemAndGetFromASetObjectIsInvalidField() throws Exception {
         try (Rig r = rig()) {
             r.expectFailure(AdminCommands.devPartsGetAll(VF1, GET_ID, PARTS_SIZE - 5), reqPartsGetAll(1, GET_ID),

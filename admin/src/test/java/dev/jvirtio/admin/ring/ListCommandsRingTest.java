@@ -159,6 +159,13 @@ class ListCommandsRingTest {
             r.expectFailure(query, reqListQuery(SELF), EINVAL, Q_INVALID_OPCODE, AdminStatus.EINVAL,
                     StatusQualifier.INVALID_OPCODE);
             assertEquals(before + 1, r.ring.submissions(), "LIST_QUERY went to the device: it is never gated");
+            // LIST_USE disabled itself too: the driver cannot take it back.
+            var back = AdminCommands.listUse(GroupType.SELF, OpcodeSet.ofCodes(0x0, 0x1, 0x7));
+            AdminCommandException e = assertThrows(AdminCommandException.class,
+                    () -> r.queue().executeExclusive(back, TIMEOUT));
+            Rig.assertFailure(e, back, EINVAL, Q_INVALID_OPCODE, AdminStatus.EINVAL, StatusQualifier.INVALID_OPCODE);
+            r.assertRing(back, reqListUse(SELF, 0x83L), resp(EINVAL, Q_INVALID_OPCODE));
+            assertEquals(0x80L, r.model.engine().inUse(SELF));
         }
     }
 }

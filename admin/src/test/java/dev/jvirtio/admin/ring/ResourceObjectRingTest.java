@@ -225,6 +225,36 @@ class ResourceObjectRingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Numbering.class)
+    void anObjectTypeTheGroupDoesNotHaveIsInvalidFieldForEveryObjectCommand(Numbering n) throws Exception {
+        try (Rig r = n.start()) {
+            enableFlowFilter(r);
+            // Device-parts objects are SR-IOV scoped: type 0 on the self group names nothing.
+            var self = GroupMember.self();
+            r.expectFailure(AdminCommands.resourceObjCreate(self, 0, DevicePartsObject.forGet()),
+                    reqObjWrite(RESOURCE_OBJ_CREATE, SELF, 0, OBJ_DEV_PARTS, 0, "00 00000000000000"), EINVAL,
+                    Q_INVALID_FIELD, AdminStatus.EINVAL, StatusQualifier.INVALID_FIELD);
+            r.expectFailure(AdminCommands.resourceObjQuery(self, DevicePartsObject.KIND, 0),
+                    reqObjQuery(n.query, SELF, 0, OBJ_DEV_PARTS, 0), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL,
+                    StatusQualifier.INVALID_FIELD);
+            r.expectFailure(AdminCommands.resourceObjModify(self, 0, DevicePartsObject.forGet()),
+                    reqObjWrite(n.modify, SELF, 0, OBJ_DEV_PARTS, 0, "00 00000000000000"), EINVAL, Q_INVALID_FIELD,
+                    AdminStatus.EINVAL, StatusQualifier.INVALID_FIELD);
+            r.expectFailure(AdminCommands.resourceObjDestroy(self, ResourceObjectType.DEV_PARTS, 0),
+                    reqObjDestroy(SELF, 0, OBJ_DEV_PARTS, 0), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL,
+                    StatusQualifier.INVALID_FIELD);
+            // And flow-filter objects do not exist on a VF.
+            r.expectFailure(AdminCommands.resourceObjQuery(GroupMember.vf(VF1), FlowFilterGroup.KIND, 0),
+                    reqObjQuery(n.query, SRIOV, 1, OBJ_NET_FF_GROUP, 0), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL,
+                    StatusQualifier.INVALID_FIELD);
+            r.expectFailure(AdminCommands.resourceObjDestroy(GroupMember.vf(VF1), ResourceObjectType.NET_FF_GROUP, 0),
+                    reqObjDestroy(SRIOV, 1, OBJ_NET_FF_GROUP, 0), EINVAL, Q_INVALID_FIELD, AdminStatus.EINVAL,
+                    StatusQualifier.INVALID_FIELD);
+            assertEquals(0, r.model.engine().resourceObjectCount());
+        }
+    }
+
     @Test
     void flowFilterObjectsBeforeTheDriverSetTheCapabilitiesAreInvalidOpcode() throws Exception {
         // virtio-net: with a flow-filter capability not set, the object commands fail with Q_INVALID_OPCODE.
