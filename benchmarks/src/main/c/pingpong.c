@@ -3,7 +3,7 @@
  * core, both busy polling. This is the floor for any polled request/response between a driver
  * thread and a device thread on this machine: an admin command needs at least one such round trip.
  *
- * Output (one line, key=value): rounds, p50_ns, p99_ns, mean_ns.
+ * Output (key=value, one per line): rounds, p50_ns, p99_ns, mean_ns.
  * Usage: pingpong [rounds] [warmup]
  */
 #define _GNU_SOURCE
@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
     }
     pthread_join(t, NULL);
     qsort(samples, (size_t) rounds, sizeof samples[0], cmp);
-    printf("rounds=%ld p50_ns=%llu p99_ns=%llu mean_ns=%.1f\n", rounds,
+    printf("rounds=%ld\np50_ns=%llu\np99_ns=%llu\nmean_ns=%.1f\n", rounds,
            (unsigned long long) samples[rounds / 2],
            (unsigned long long) samples[(long) (rounds * 0.99)], sum / (double) rounds);
     free(samples);
