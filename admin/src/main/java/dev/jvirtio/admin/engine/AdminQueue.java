@@ -3,6 +3,7 @@ package dev.jvirtio.admin.engine;
 import dev.jvirtio.admin.AdminCodec;
 import dev.jvirtio.admin.AdminCommand;
 import dev.jvirtio.admin.AdminCommandException;
+import dev.jvirtio.admin.AdminProtocolException;
 import dev.jvirtio.dma.DmaPool;
 import dev.jvirtio.dma.DmaRegion;
 import dev.jvirtio.virtq.PollPolicy;
@@ -10,6 +11,8 @@ import dev.jvirtio.virtq.Virtqueue;
 import dev.jvirtio.virtq.VirtqueueBrokenException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -54,6 +57,8 @@ public final class AdminQueue implements AutoCloseable {
     private static final int DONE = 2;
     private static final int FAILED = 3;
     private static final int ORPHANED = 4;     // the waiter gave up; free on completion or reset
+    /** Status word planted in every response before submission (status 0xffff, qualifier 0xffff). */
+    private static final int NOT_WRITTEN = -1;
 
     private static final EventType JFR = EventType.getEventType(AdminCommandEvent.class);
 
@@ -289,6 +294,10 @@ public final class AdminQueue implements AutoCloseable {
                     + respLen + "-byte command", e);
         }
         codec.encodeRequest(cmd, req.segment(), 0);
+        // The device always writes status and qualifier; a completion that finds this marker still in
+        // place was never answered by the device for THIS command (a stale or duplicate used element
+        // naming a reused head), and is refused instead of being taken as success.
+        resp.segment().set(ValueLayout.JAVA_INT_UNALIGNED, 0, NOT_WRITTEN);
         AdminTracer t = tracer;
         if (t != null) {
             t.submitted(vq.queueIndex(), cmd, req.segment().asSlice(0, reqLen));
@@ -341,7 +350,19 @@ public final class AdminQueue implements AutoCloseable {
             int n = 0;
             long token;
             while ((token = vq.poll()) != Virtqueue.NONE) {
-                complete((int) token, vq.lastUsedLength());
+                int slot = (int) token;
+                int used = vq.lastUsedLength();
+                if (used >= 4 && responseOf(slot).get(ValueLayout.JAVA_INT_UNALIGNED, 0) == NOT_WRITTEN) {
+                    String why = "the device posted a completion for " + command[slot].opcode().name()
+                            + " (token " + slot + ", used length " + used + ") without writing its status: "
+                            + "a stale or duplicate used element";
+                    AdminProtocolException e = new AdminProtocolException(why);
+                    broken = e;
+                    failInFlight(AdminQueueException.Reason.QUEUE_BROKEN, why, e);
+                    throw new AdminQueueException(AdminQueueException.Reason.QUEUE_BROKEN, "admin queue "
+                            + vq.queueIndex() + ": " + why, e);
+                }
+                complete(slot, used);
                 n++;
             }
             return n;
@@ -380,6 +401,10 @@ public final class AdminQueue implements AutoCloseable {
             release(slot);
             f.completeExceptionally(e);
         }
+    }
+
+    private MemorySegment responseOf(int slot) {
+        return (bigResponse[slot] != null ? bigResponse[slot] : responseRegion[slot]).segment();
     }
 
     private Object decode(int slot, AdminCommand<?> cmd) {
