@@ -112,7 +112,7 @@ final class AdminQueueRunner {
         int n = 0;
         try {
             DeviceChain c;
-            while ((c = queue.pop()) != null) {
+            while (!faults.vanished && (c = queue.pop()) != null) {   // a vanished device stops mid-batch too
                 n++;
                 int id = c.id();
                 long inLen = c.readableLength();
