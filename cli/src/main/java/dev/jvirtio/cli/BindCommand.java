@@ -63,7 +63,9 @@ final class BindCommand extends TakeoverCommand {
     @Override
     int run(ObjectNode result) throws Exception {
         result.put("force", force);
-        Takeover reader = new Takeover(paths(), writer);   // reads only; the writes below go through a recorder
+        Takeover reader = new Takeover(paths(), (file, value) -> {
+            throw new IllegalStateException("the checks never write: " + file);
+        });
         Optional<String> before = reader.driver(bdf);       // also: no such function -> exit 3
         Json.putOptional(result, "driverBefore", before);
         if (before.isPresent() && isVfio(before.get())) {
@@ -80,14 +82,7 @@ final class BindCommand extends TakeoverCommand {
             arr.addObject().put("name", r.name()).put("detail", r.detail());
         }
         if (!reasons.isEmpty() && !force) {
-            for (Reason r : reasons) {
-                err.println("virtio-cli: bind refused: " + r.name() + ": " + r.detail());
-            }
-            err.println("virtio-cli: " + bdf + " was left as it is (nothing written); --force overrides these checks,"
-                    + " at the cost they name");
-            result.put("result", "refused");
-            result.putArray("writes");
-            return ExitCodes.TAKEOVER_REFUSED;
+            return refuse(reasons, result);
         }
         for (Reason r : reasons) {
             err.println("virtio-cli: warning: --force overrides " + r.name() + ": " + r.detail());
@@ -99,7 +94,12 @@ final class BindCommand extends TakeoverCommand {
             // Without --force the reasons are empty here, and Takeover checks the hazards once more itself.
             t.bind(bdf, force);
         } catch (TakeoverRefusedException e) {
-            throw e;   // a hazard appeared after the check above: exit 9 with Takeover's own list
+            // A hazard appeared after the check above (Takeover checks again when not forced).
+            List<Reason> late = new ArrayList<>();
+            for (TakeoverHazard h : e.hazards()) {
+                late.add(new Reason(name(h.kind()), h.detail()));
+            }
+            return refuse(late, result);
         } catch (SysfsException e) {
             // A dry run writes nothing, so the kernel never binds vfio-pci and Takeover's check after the probe
             // must fail; that, and only that, is expected.
@@ -120,6 +120,22 @@ final class BindCommand extends TakeoverCommand {
         text(bdf + " is now bound to " + after.orElse("no driver") + " (was " + before.orElse("unbound")
                 + "); 'virtio-cli unbind " + bdf + "' gives it back");
         return ExitCodes.OK;
+    }
+
+    /** Prints one line per reason and the verdict; the JSON result says {@code refused}. Exit 9. */
+    private int refuse(List<Reason> reasons, ObjectNode result) {
+        for (Reason r : reasons) {
+            err.println("virtio-cli: bind refused: " + r.name() + ": " + r.detail());
+        }
+        err.println("virtio-cli: " + bdf + " was left as it is (nothing written); --force overrides these checks,"
+                + " at the cost they name");
+        ArrayNode arr = result.putArray("reasons");
+        for (Reason r : reasons) {
+            arr.addObject().put("name", r.name()).put("detail", r.detail());
+        }
+        result.put("result", "refused");
+        result.putArray("writes");
+        return ExitCodes.TAKEOVER_REFUSED;
     }
 
     /** Every reason not to take the function: {@link Takeover#hazards} plus a kernel driver holding it. */
