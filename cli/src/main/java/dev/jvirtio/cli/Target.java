@@ -9,15 +9,20 @@ import dev.jvirtio.devicemodel.DeviceModel;
 import dev.jvirtio.devicemodel.DeviceModelConfig;
 import dev.jvirtio.devicemodel.DeviceType;
 import dev.jvirtio.pci.PciAddress;
+import dev.jvirtio.pci.VirtioIdentity;
 import dev.jvirtio.pci.config.ConfigSpace;
 import dev.jvirtio.pci.config.SriovCapability;
+import dev.jvirtio.pci.sysfs.PciFunctionInfo;
+import dev.jvirtio.pci.vfio.VfioException;
+import dev.jvirtio.pci.vfio.VfioPciFunction;
 
 import java.io.PrintWriter;
 import java.util.Optional;
 
 /**
- * What an admin command talks to: a real PF (through VFIO, once the backend is in the build) or the embedded
- * device model, with its {@link AdminClient} up and, with {@code --trace}, a {@link HexTracer} installed.
+ * What an admin command talks to: a real PF opened through VFIO ({@code --device}) or the embedded device model,
+ * with its {@link AdminClient} up and, with {@code --trace}, a {@link HexTracer} installed. The target owns
+ * the client, the VFIO function and the model, and closes them in that order.
  *
  * <p>The embedded model lives for one invocation: every command starts a fresh one, so no state carries over
  * from one {@code virtio-cli} run to the next.
@@ -27,14 +32,17 @@ final class Target implements AutoCloseable {
     static final int EMBEDDED_VFS = 4;
 
     private final DeviceModel model;
+    private final VfioPciFunction function;
     private final AdminClient admin;
     private final HexTracer tracer;
     private final PciAddress pf;
     private final String description;
     private VfMigrator migrator;
 
-    private Target(DeviceModel model, AdminClient admin, HexTracer tracer, PciAddress pf, String description) {
+    private Target(DeviceModel model, VfioPciFunction function, AdminClient admin, HexTracer tracer, PciAddress pf,
+                   String description) {
         this.model = model;
+        this.function = function;
         this.admin = admin;
         this.tracer = tracer;
         this.pf = pf;
@@ -45,18 +53,64 @@ final class Target implements AutoCloseable {
      * Opens what the options name and says on {@code err} which target it is.
      *
      * @throws dev.jvirtio.pci.sysfs.NoSuchPciFunctionException if {@code --device} names no PCI function
-     * @throws BackendUnavailableException                       for {@code --device}: no VFIO backend in this build
+     * @throws DeviceUnusableException                           for {@code --device}: not a virtio function,
+     *                                                           cannot be opened through VFIO, no admin queue
+     * @throws PermissionDeniedException                         for {@code --device}: VFIO nodes not accessible
      */
     static Target open(AdminOptions o, PrintWriter err) throws Exception {
-        if (o.device != null) {
-            o.sysfs().read(o.device);   // a function that does not exist is reported as such first
-            throw new BackendUnavailableException("VFIO backend not available in this build: cannot take over "
-                    + o.device + " (run without --device to use the embedded device model)");
-        }
-        Target t = embedded(DeviceModelConfig.DEFAULT_PF, o.trace ? err : null);
+        Target t = o.device != null ? device(o, o.trace ? err : null) : embedded(DeviceModelConfig.DEFAULT_PF,
+                o.trace ? err : null);
         err.println("target: " + t.description);
         err.flush();
         return t;
+    }
+
+    /**
+     * Opens the real PF {@code o.device}: checks in sysfs that it exists and is a virtio function, opens it
+     * through VFIO ({@link VfioPciFunction#open}, which checks from sysfs and /dev alone, before any device
+     * access, that it is bound to vfio-pci and has an IOMMU group) and brings up its admin queue.
+     */
+    static Target device(AdminOptions o, PrintWriter traceTo) throws Exception {
+        PciAddress bdf = o.device;
+        PciFunctionInfo info = o.sysfs().read(bdf);   // a function that does not exist is reported as such first
+        VirtioIdentity id = info.virtio().orElseThrow(() -> new DeviceUnusableException(String.format(
+                "%s is not a virtio function (vendor 0x%04x, device 0x%04x)", bdf, info.vendorId(), info.deviceId()),
+                null));
+        VfioPciFunction f;
+        try {
+            f = VfioPciFunction.open(bdf, o.vfio());
+        } catch (VfioException e) {
+            throw VfioErrors.translate(e, bdf, info.driver(), o.sysfsRoot);
+        }
+        AdminClient c = null;
+        try {
+            c = AdminClient.open(f, AdminClientOptions.defaults());
+            HexTracer tracer = null;
+            if (traceTo != null) {
+                tracer = new HexTracer(traceTo, c.codec().numbering());
+                c.tracer(tracer);
+            }
+            return new Target(null, f, c, tracer, bdf, "virtio-" + id.typeName() + " PF " + bdf + " through VFIO ("
+                    + AdminOptions.name(f.backend()) + ")");
+        } catch (VfioException e) {
+            closeAfterFailure(c, f, e);
+            throw VfioErrors.translate(e, bdf, info.driver(), o.sysfsRoot);
+        } catch (Exception | Error e) {
+            closeAfterFailure(c, f, e);
+            throw e;
+        }
+    }
+
+    private static void closeAfterFailure(AdminClient c, VfioPciFunction f, Throwable failure) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        } finally {
+            f.close();
+        }
     }
 
     /** A fresh embedded model PF at {@code address}: virtio-net, 4 VFs enabled, busy-polling device thread. */
@@ -72,7 +126,7 @@ final class Target implements AutoCloseable {
                 tracer = new HexTracer(traceTo, c.codec().numbering());
                 c.tracer(tracer);
             }
-            return new Target(m, c, tracer, address, "embedded device model (virtio-net PF " + address + " with "
+            return new Target(m, null, c, tracer, address, "embedded device model (virtio-net PF " + address + " with "
                     + EMBEDDED_VFS + " VFs)");
         } catch (Exception | Error e) {
             if (c != null) {
@@ -160,8 +214,14 @@ final class Target implements AutoCloseable {
             if (tracer != null) {
                 tracer.flushPending();
             }
-            if (model != null) {
-                model.close();
+            try {
+                if (function != null) {
+                    function.close();   // after the admin client: it resets the device before freeing its rings
+                }
+            } finally {
+                if (model != null) {
+                    model.close();
+                }
             }
         }
     }

@@ -8,6 +8,9 @@ import dev.jvirtio.admin.migration.MigrationFileException;
 import dev.jvirtio.pci.config.ConfigSpaceException;
 import dev.jvirtio.pci.sysfs.NoSuchPciFunctionException;
 import dev.jvirtio.pci.sysfs.SysfsException;
+import dev.jvirtio.pci.sysfs.SysfsWriter;
+import dev.jvirtio.pci.takeover.TakeoverRefusedException;
+import dev.jvirtio.pci.vfio.VfioException;
 import dev.jvirtio.transport.TransportException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +25,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /**
- * Entry point of {@code virtio-cli}: lists virtio PCI functions and decodes their config space (read-only), and
- * drives a PF's admin virtqueue: the embedded device model by default, a real PF with {@code --device BDF}.
+ * Entry point of {@code virtio-cli}: lists virtio PCI functions and decodes their config space (read-only),
+ * drives a PF's admin virtqueue (the embedded device model by default, a real PF through VFIO with
+ * {@code --device BDF}), and moves a function to vfio-pci and back ({@code bind} / {@code unbind}, refusing
+ * functions the host uses).
  *
  * <pre>{@code
  * virtio-cli list [--all] [--json] [--sysfs-root DIR]
@@ -32,6 +37,7 @@ import java.util.concurrent.Callable;
  * virtio-cli admin list-query|caps|cap-get ID      virtio-cli vf list|stop|resume
  * virtio-cli legacy read|write                     virtio-cli obj create|query|modify|destroy
  * virtio-cli parts metadata|get|set                virtio-cli migrate save|restore
+ * virtio-cli bind BDF [--force] [--dry-run]        virtio-cli unbind BDF [--dry-run]
  * }</pre>
  * Errors are one line on stderr, {@code virtio-cli: <what went wrong>}, with the exit codes of
  * {@link ExitCodes}; no stack trace unless the environment sets {@code JVIRTIO_DEBUG=1}.
@@ -41,8 +47,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = VirtioCli.Version.class,
         scope = ScopeType.INHERIT,
-        description = {"Lists virtio PCI functions and decodes their configuration space (read-only), and drives a"
-                + " PF's virtio admin virtqueue.",
+        description = {"Lists virtio PCI functions and decodes their configuration space (read-only), drives a"
+                + " PF's virtio admin virtqueue, and hands a function to vfio-pci and back (bind, unbind).",
             "",
             "Admin commands (admin, vf, legacy, obj, parts, migrate, demo) talk to the PF named by --device BDF"
                 + " (through VFIO) or, without it, to an embedded device model: a virtio-net PF with 4 VFs that"
@@ -51,9 +57,16 @@ import java.util.concurrent.Callable;
                 + " 'demo' shows a whole migration in one run. --trace prints every admin command in hex on"
                 + " stderr; the first stderr line names the target.",
             "",
+            "A real PF is driven with --device BDF once it is bound to vfio-pci: 'virtio-cli bind BDF' (root)"
+                + " does that, but refuses a function whose disk is mounted or used as swap, whose network"
+                + " interface carries the default route, whose IOMMU group holds functions in use, or that any"
+                + " kernel driver holds, unless --force; --dry-run prints the sysfs writes instead."
+                + " 'virtio-cli unbind BDF' gives the function back to its kernel driver.",
+            "",
             "Try: virtio-cli demo"},
         subcommands = {ListCommand.class, ShowCommand.class, DemoCommand.class, AdminGroup.class, VfGroup.class,
-            LegacyGroup.class, ObjGroup.class, PartsGroup.class, MigrateGroup.class, CommandLine.HelpCommand.class},
+            LegacyGroup.class, ObjGroup.class, PartsGroup.class, MigrateGroup.class, BindCommand.class,
+            UnbindCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -62,9 +75,13 @@ import java.util.concurrent.Callable;
             "3:no such PCI function",
             "4:sysfs or config-space data could not be read or decoded",
             "5:the device refused an admin command (status / qualifier in the message)",
-            "6:device unusable: no VFIO backend in this build, no admin queue, timeout or broken queue",
+            "6:device unusable: not bound to vfio-pci, no IOMMU group, VFIO missing or busy, not virtio, no admin"
+                + " queue, timeout, broken queue; bind: vfio-pci not loaded or did not bind",
             "7:migration file unreadable, unwritable, corrupt, truncated or of another version or device type",
             "8:demo: the migrated state did not verify",
+            "9:bind refused: the host uses the function or a kernel driver holds it (--force overrides);"
+                + " unbind refused: a driver other than vfio-pci holds it. Nothing was written",
+            "10:permission denied: bind/unbind need root; --device needs access to the VFIO nodes",
         })
 public final class VirtioCli implements Callable<Integer> {
 
@@ -82,6 +99,18 @@ public final class VirtioCli implements Callable<Integer> {
         cmd.setExitCodeExceptionMapper(VirtioCli::exitCode);
         cmd.setParameterExceptionHandler(PARAMETER_ERRORS);
         cmd.setExecutionExceptionHandler(EXECUTION_ERRORS);
+        return cmd;
+    }
+
+    /**
+     * As {@link #commandLine()}, with {@code bind} and {@code unbind} writing sysfs through {@code writer}
+     * instead of plain file writes: tests pass a fake kernel working on a temporary tree.
+     */
+    static CommandLine commandLine(SysfsWriter writer) {
+        CommandLine cmd = commandLine();
+        for (String name : new String[] {"bind", "unbind"}) {
+            ((TakeoverCommand) cmd.getSubcommands().get(name).getCommand()).writer = writer;
+        }
         return cmd;
     }
 
@@ -104,9 +133,22 @@ public final class VirtioCli implements Callable<Integer> {
         if (t instanceof AdminCommandException || t instanceof UnsupportedAdminCommandException) {
             return ExitCodes.DEVICE_REFUSED;
         }
-        if (t instanceof BackendUnavailableException || t instanceof AdminQueueException
+        if (t instanceof DeviceUnusableException || t instanceof AdminQueueException
                 || t instanceof TransportException) {
             return ExitCodes.DEVICE_UNAVAILABLE;
+        }
+        if (t instanceof PermissionDeniedException) {
+            return ExitCodes.PERMISSION_DENIED;
+        }
+        if (t instanceof TakeoverRefusedException) {
+            return ExitCodes.TAKEOVER_REFUSED;
+        }
+        if (t instanceof VfioException v) {
+            return switch (v.kind()) {
+                case NO_SUCH_FUNCTION -> ExitCodes.NO_SUCH_FUNCTION;
+                case PERMISSION_DENIED -> ExitCodes.PERMISSION_DENIED;
+                default -> ExitCodes.DEVICE_UNAVAILABLE;
+            };
         }
         if (t instanceof NoSuchPciFunctionException) {
             return ExitCodes.NO_SUCH_FUNCTION;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jvirtio.devicemodel.AdminEngineConfig;
 import dev.jvirtio.devicemodel.DeviceType;
-import dev.jvirtio.pci.testing.SysfsFixtureTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -276,19 +275,6 @@ class AdminCliTest {
         Run group = run("admin", "list-query", "--group", "pci");
         assertEquals(ExitCodes.USAGE, group.code());
         assertTrue(group.oneErrorLine().contains("unknown group 'pci'"), group.err());
-    }
-
-    @Test
-    void realDevicesNeedTheVfioBackend() {
-        Path root = SysfsFixtureTree.build(tmp.resolve("sys"));
-        Run bdf = run("vf", "list", "--device", "zz:1");
-        assertEquals(ExitCodes.USAGE, bdf.code());
-        Run absent = run("vf", "list", "--device", "0000:00:09.0", "--sysfs-root", root.toString());
-        assertEquals(ExitCodes.NO_SUCH_FUNCTION, absent.code());
-        assertTrue(absent.oneErrorLine().contains("no PCI function 0000:00:09.0"), absent.err());
-        Run present = run("vf", "list", "--device", "0000:00:03.0", "--sysfs-root", root.toString());
-        assertEquals(ExitCodes.DEVICE_UNAVAILABLE, present.code());
-        assertTrue(present.oneErrorLine().contains("VFIO backend not available in this build"), present.err());
     }
 
     @Test
