@@ -13,6 +13,7 @@ import dev.jvirtio.transport.VirtioPciDevice;
 import dev.jvirtio.virtq.ChainBuilder;
 import dev.jvirtio.virtq.PollPolicy;
 import dev.jvirtio.virtq.Virtqueue;
+import dev.jvirtio.vmtests.BusMaster;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
@@ -220,6 +221,8 @@ public final class UserspaceBlk implements AutoCloseable {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(options, "options");
         VirtioPciDevice dev = VirtioPciDevice.attach(function);
+        // The device must be allowed to DMA (Linux: pci_set_master in the probe); vfio-pci leaves that to us.
+        BusMaster.enable(function);
         DmaRegion buffers = null;
         try {
             FeatureSet wanted = FeatureSet.of(VirtioFeature.VERSION_1, VirtioFeature.ACCESS_PLATFORM)

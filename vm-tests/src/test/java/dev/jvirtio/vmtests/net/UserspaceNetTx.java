@@ -12,6 +12,7 @@ import dev.jvirtio.transport.VirtioPciDevice;
 import dev.jvirtio.virtq.ChainBuilder;
 import dev.jvirtio.virtq.PollPolicy;
 import dev.jvirtio.virtq.Virtqueue;
+import dev.jvirtio.vmtests.BusMaster;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -77,6 +78,8 @@ public final class UserspaceNetTx implements AutoCloseable {
     public static UserspaceNetTx open(PciFunction function, DmaPool pool, int queueSize) throws IOException {
         Objects.requireNonNull(pool, "pool");
         VirtioPciDevice dev = VirtioPciDevice.attach(function);
+        // The device must be allowed to DMA (Linux: pci_set_master in the probe); vfio-pci leaves that to us.
+        BusMaster.enable(function);
         DmaRegion buffers = null;
         try {
             FeatureSet wanted = FeatureSet.of(VirtioFeature.VERSION_1, VirtioFeature.ACCESS_PLATFORM).with(F_MAC);
