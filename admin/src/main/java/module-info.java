@@ -15,5 +15,6 @@ module dev.jvirtio.admin {
     exports dev.jvirtio.admin.parts;
     exports dev.jvirtio.transport;
     exports dev.jvirtio.admin.engine;
+    exports dev.jvirtio.admin.migration;
     opens dev.jvirtio.admin.engine to jdk.jfr;
 }

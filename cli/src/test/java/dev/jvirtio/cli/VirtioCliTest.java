@@ -322,7 +322,7 @@ class VirtioCliTest {
     void usageErrors() {
         Run none = run();
         assertEquals(ExitCodes.USAGE, none.code());
-        assertEquals("virtio-cli: missing command: use 'list' or 'show BDF' (see 'virtio-cli --help')\n", none.err());
+        assertEquals("virtio-cli: missing command: try 'demo', 'list' or 'show BDF' (see 'virtio-cli --help')\n", none.err());
         Run unknown = run("list", "--bogus");
         assertEquals(ExitCodes.USAGE, unknown.code());
         assertEquals("virtio-cli: Unknown option: '--bogus' (see 'virtio-cli --help')\n", unknown.err());

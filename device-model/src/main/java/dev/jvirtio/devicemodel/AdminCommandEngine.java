@@ -135,7 +135,10 @@ public final class AdminCommandEngine {
      *         injected fault swallows the command
      */
     public int process(MemorySegment in, MemorySegment out) {
-        if (faults.takeDrop()) {
+        // Faults may be aimed at one opcode; a request too short to carry one reads as opcode 0 (as
+        // missing input reads as zero).
+        int opcode = in.byteSize() >= 2 ? Le.u16(in, 0) : 0;
+        if (faults.takeDrop(opcode)) {
             return NO_COMPLETION;
         }
         long latency = cfg.processingLatencyNanos;
@@ -147,10 +150,10 @@ public final class AdminCommandEngine {
         }
         resultLen = 0;
         exactLength = false;
-        if (faults.takeGarbage()) {
+        if (faults.takeGarbage(opcode)) {
             return complete(out, faults.garbageStatusValue(), faults.garbageQualifierValue());
         }
-        if (faults.takeEagain()) {
+        if (faults.takeEagain(opcode)) {
             return complete(out, AdminWire.STATUS_EAGAIN, AdminWire.Q_TRYAGAIN);
         }
         int e = execute(in, out);

@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 final class AdminQueueRunner {
     /** Commands up to this size (readable or writable part) use cached scratch slices. */
     static final int SLICE_CACHE_LIMIT = 4096;
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle USED_IDX =
             ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
@@ -125,7 +126,9 @@ final class AdminQueueRunner {
                     continue;                 // swallowed on purpose: the driver must time out
                 }
                 c.writeToWritable(0, outSeg, 0, used);
-                if (RingFaults.take(faults.delayCount)) {
+                // Ring faults may be aimed at one opcode (le16 at offset 0 of the request).
+                boolean aimed = faults.targets(inLen >= 2 ? Short.toUnsignedInt(inSeg.get(LE16, 0)) : 0);
+                if (aimed && RingFaults.take(faults.delayCount)) {
                     long until = System.nanoTime() + faults.delayNanos;
                     while (System.nanoTime() - until < 0) {
                         Thread.onSpinWait();
@@ -136,13 +139,13 @@ final class AdminQueueRunner {
                 if (split) {
                     int slot = pushes & (size - 1);
                     pushes = (pushes + 1) & 0xFFFF;
-                    if (RingFaults.take(faults.badIdCount)) {
+                    if (aimed && RingFaults.take(faults.badIdCount)) {
                         usedRing.set(LE32, 4 + 8L * slot, faults.badId);
                     }
-                    if (RingFaults.take(faults.badLenCount)) {
+                    if (aimed && RingFaults.take(faults.badLenCount)) {
                         usedRing.set(LE32, 4 + 8L * slot + 4, faults.badLen);
                     }
-                    if (RingFaults.take(faults.duplicateCount)) {
+                    if (aimed && RingFaults.take(faults.duplicateCount)) {
                         queue.publishUsed();
                         int dup = pushes & (size - 1);
                         usedRing.set(LE32, 4 + 8L * dup, id);

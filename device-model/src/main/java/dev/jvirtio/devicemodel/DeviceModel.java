@@ -70,6 +70,7 @@ public final class DeviceModel implements AutoCloseable {
     private final AtomicLong doorbells = new AtomicLong();
     private final Thread deviceThread;
     private volatile boolean running = true;
+    private volatile boolean halted;        // DEVICE_NEEDS_RESET raised with the admin queues halted
     private volatile boolean closed;
 
     private DeviceModel(DeviceModelConfig cfg) {
@@ -179,9 +180,21 @@ public final class DeviceModel implements AutoCloseable {
         return ringFaults;
     }
 
-    /** Sets DEVICE_NEEDS_RESET on the PF, as a device does on an internal error. */
+    /** Sets DEVICE_NEEDS_RESET on the PF, as a device does on an internal error; the queues keep running. */
     public void raiseNeedsReset() {
+        raiseNeedsReset(false);
+    }
+
+    /**
+     * Sets DEVICE_NEEDS_RESET on the PF. With {@code haltAdminQueues} the device also stops processing its
+     * admin queues until the driver resets it (an error it "can't recover" from, in the spec's words):
+     * commands in flight and new ones get no completion.
+     */
+    public void raiseNeedsReset(boolean haltAdminQueues) {
         synchronized (lock) {
+            if (haltAdminQueues) {
+                halted = true;
+            }
             pfModel.common.raiseStatus(64);
         }
     }
@@ -228,6 +241,7 @@ public final class DeviceModel implements AutoCloseable {
     private final class PfListener implements CommonCfgModel.Listener {
         @Override
         public void deviceReset() {
+            halted = false;
             stopAdminQueues();
             engine.reset();
         }
@@ -294,7 +308,7 @@ public final class DeviceModel implements AutoCloseable {
                     for (AdminQueueRunner r : active) {
                         pending |= r.enableNotifications();
                     }
-                } while (pending);
+                } while (pending && !halted);   // a halted device leaves the work pending
             }
         }
 
@@ -330,6 +344,9 @@ public final class DeviceModel implements AutoCloseable {
 
     /** Processes every admin queue once; must hold {@link #lock}. Returns the number of commands. */
     private int drainAll() {
+        if (halted) {
+            return 0;       // waiting for the driver's device reset
+        }
         int work = 0;
         for (AdminQueueRunner r : active) {
             int n = r.drain();
@@ -367,7 +384,7 @@ public final class DeviceModel implements AutoCloseable {
                     pending |= r.enableNotifications();
                 }
             }
-            if (!pending) {
+            if (!pending || halted) {
                 LockSupport.parkNanos(this, 1_000_000L);
             }
             synchronized (lock) {

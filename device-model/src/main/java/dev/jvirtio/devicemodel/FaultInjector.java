@@ -22,6 +22,7 @@ public final class FaultInjector {
     private volatile boolean stopAnswering;
     private final AtomicLong removedSelf = new AtomicLong();
     private final AtomicLong removedSriov = new AtomicLong();
+    private volatile int onlyOpcode = -1;
 
     FaultInjector() {}
 
@@ -63,8 +64,22 @@ public final class FaultInjector {
         }
     }
 
-    /** Clears every injected fault. */
+    /**
+     * Restricts the counted faults (EAGAIN storms, dropped completions, garbage status) to commands whose
+     * wire opcode is {@code opcode}; {@code -1} (the default) lets them hit any command. Other commands
+     * neither trigger nor consume them, so a test can aim a fault at one command while unrelated traffic
+     * keeps flowing. {@link #stopAnswering} and {@link #shrinkSupported} are not affected.
+     */
+    public void onlyOpcode(int opcode) {
+        if (opcode < -1 || opcode > 0xffff) {
+            throw new IllegalArgumentException("opcode " + opcode + " outside -1..0xffff");
+        }
+        onlyOpcode = opcode;
+    }
+
+    /** Clears every injected fault (and the opcode restriction). */
     public void clear() {
+        onlyOpcode = -1;
         eagain.set(0);
         drop.set(0);
         garbage.set(0);
@@ -88,12 +103,18 @@ public final class FaultInjector {
         return c.getAndUpdate(v -> v > 0 ? v - 1 : 0) > 0;
     }
 
-    boolean takeDrop() {
-        return stopAnswering || take(drop);
+    /** Whether the counted faults may hit a command with wire opcode {@code opcode}. */
+    boolean targets(int opcode) {
+        int only = onlyOpcode;
+        return only < 0 || only == opcode;
     }
 
-    boolean takeGarbage() {
-        return take(garbage);
+    boolean takeDrop(int opcode) {
+        return stopAnswering || targets(opcode) && take(drop);
+    }
+
+    boolean takeGarbage(int opcode) {
+        return targets(opcode) && take(garbage);
     }
 
     int garbageStatusValue() {
@@ -104,8 +125,8 @@ public final class FaultInjector {
         return garbageQualifier;
     }
 
-    boolean takeEagain() {
-        return take(eagain);
+    boolean takeEagain(int opcode) {
+        return targets(opcode) && take(eagain);
     }
 
     long removed(int groupType) {

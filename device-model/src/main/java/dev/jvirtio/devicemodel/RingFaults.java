@@ -22,6 +22,7 @@ public final class RingFaults {
     volatile int badLen;
     final AtomicInteger duplicateCount = new AtomicInteger();
     volatile boolean vanished;
+    volatile int onlyOpcode = -1;
 
     RingFaults() {
     }
@@ -57,17 +58,44 @@ public final class RingFaults {
         vanished = true;
     }
 
-    /** Whether {@link #vanish()} was called. */
+    /**
+     * The device is reachable again after {@link #vanish()} (a link that retrained, a BAR decoded again):
+     * registers read their real values and queues are processed. Whatever the driver wrote meanwhile was
+     * lost, so a driver resets the device before trusting it.
+     */
+    public void reappear() {
+        vanished = false;
+    }
+
+    /**
+     * Restricts the counted ring faults (delays, corrupt ids and lengths, duplicates) to completions of
+     * commands whose wire opcode is {@code opcode}; {@code -1} (the default) lets them hit any completion.
+     * Other completions neither trigger nor consume them.
+     */
+    public void onlyOpcode(int opcode) {
+        if (opcode < -1 || opcode > 0xffff) {
+            throw new IllegalArgumentException("opcode " + opcode + " outside -1..0xffff");
+        }
+        onlyOpcode = opcode;
+    }
+
+    /** Whether {@link #vanish()} was called (and not undone by {@link #reappear()}). */
     public boolean vanished() {
         return vanished;
     }
 
-    /** Clears every ring fault (a vanished device stays vanished). */
+    /** Clears every ring fault and the opcode restriction (a vanished device stays vanished). */
     public void clear() {
+        onlyOpcode = -1;
         delayCount.set(0);
         badIdCount.set(0);
         badLenCount.set(0);
         duplicateCount.set(0);
+    }
+
+    boolean targets(int opcode) {
+        int only = onlyOpcode;
+        return only < 0 || only == opcode;
     }
 
     static boolean take(AtomicInteger counter) {

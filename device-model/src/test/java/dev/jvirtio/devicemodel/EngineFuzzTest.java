@@ -1,15 +1,10 @@
 package dev.jvirtio.devicemodel;
 
 import static dev.jvirtio.devicemodel.Wire.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -21,47 +16,7 @@ import org.junit.jupiter.api.Test;
  * Replay a failure with {@code -Djvirtio.test.seed=<seed>}.
  */
 class EngineFuzzTest {
-    private static final Set<Integer> STATUSES = Set.of(OK, ENXIO, EAGAIN, ENOMEM, EBUSY, EEXIST, EINVAL, ENOSPC);
     private static final int ITERATIONS = Integer.getInteger("jvirtio.test.iterations", 60_000);
-
-    /** Well-formed seeds the mutator starts from: every opcode with plausible data. */
-    private static List<byte[]> corpus() {
-        List<byte[]> c = new ArrayList<>();
-        c.add(cmd(0x0, SRIOV, 0));
-        c.add(cmd(0x1, SRIOV, 0, w().u64(0x3FC7FL).done()));
-        c.add(cmd(0x1, SELF, 0, w().u64(0x3F83L).done()));
-        c.add(cmd(0x2, SRIOV, 1, w().u8(14).zeros(7).u16(1).done()));
-        c.add(cmd(0x2, SRIOV, 1, w().u8(8).zeros(7).u32(0x1234).done()));
-        c.add(cmd(0x3, SRIOV, 2, w().u8(0).done()));
-        c.add(cmd(0x4, SRIOV, 1, w().u8(0).zeros(7).fill(6, 7).done()));
-        c.add(cmd(0x5, SRIOV, 1, w().u8(6).done()));
-        c.add(cmd(0x6, SRIOV, 3));
-        c.add(cmd(0x7, SELF, 0));
-        c.add(cmd(0x8, SELF, 0, w().u16(0x801).zeros(6).done()));
-        c.add(cmd(0x9, SELF, 0, w().u16(0).zeros(6).u8(2).u8(2).zeros(6).done()));
-        c.add(cmd(0x9, SELF, 0, w().u16(0x800).zeros(6).bytes(CapabilityTest.ffResource(4, 4, 8, 4, 10, 3)).done()));
-        c.add(cmd(0x9, SELF, 0, w().u16(0x801).zeros(6).u8(1).zeros(7)
-                .u8(1).u8(1).zeros(2).u8(14).zeros(3).fill(14, 0xff).done()));
-        c.add(cmd(0x9, SELF, 0, w().u16(0x802).zeros(6).u8(2).zeros(7).u8(1).u8(2).done()));
-        c.add(cmd(0xa, SRIOV, 1, objData(0, 0, 0, w().u8(0).zeros(7).done())));
-        c.add(cmd(0xa, SRIOV, 1, objData(0, 1, 0, w().u8(1).zeros(7).done())));
-        c.add(cmd(0xa, SELF, 0, objData(0x200, 0, 0, w().u16(3).zeros(6).done())));
-        c.add(cmd(0xa, SELF, 0, objData(0x201, 0, 0, w().u8(1).zeros(7)
-                .u8(1).u8(0).zeros(2).u8(14).zeros(3).fill(14, 0xff).done())));
-        c.add(cmd(0xa, SELF, 0, objData(0x202, 0, 0, w().u32(0).u32(0).u8(1).u8(14).u8(1).u8(0).u16(0).zeros(2)
-                .fill(14, 1).done())));
-        c.add(cmd(0xb, SRIOV, 1, objData(0, 0, 0, new byte[0])));
-        c.add(cmd(0xc, SELF, 0, objData(0x200, 0, 0, w().u16(4).zeros(6).done())));
-        c.add(cmd(0xd, SRIOV, 1, w().u16(0).zeros(2).u32(0).done()));
-        c.add(cmd(0xe, SRIOV, 1, w().u16(0).zeros(2).u32(0).u8(2).zeros(7).done()));
-        c.add(cmd(0xf, SRIOV, 1, w().u16(0).zeros(2).u32(0).u8(1).zeros(7).done()));
-        c.add(cmd(0xf, SRIOV, 1, w().u16(0).zeros(2).u32(0).u8(0).zeros(7)
-                .u16(0x104).zeros(2).u16(1).zeros(6).u32(0).done()));
-        c.add(cmd(0x10, SRIOV, 1, w().u16(0).zeros(2).u32(1).u16(0x103).zeros(2).zeros(8).u32(1).u8(7).done()));
-        c.add(cmd(0x11, SRIOV, 1, w().u8(1).zeros(7).done()));
-        c.add(cmd(0x11, SRIOV, 1, w().u8(0).zeros(7).done()));
-        return c;
-    }
 
     private static byte[] mutate(SplittableRandom rnd, byte[] seed) {
         byte[] b = seed;
@@ -122,11 +77,9 @@ class EngineFuzzTest {
         long seed = Long.getLong("jvirtio.test.seed", System.nanoTime());
         System.out.println("EngineFuzzTest seed = " + seed + " (replay: -Djvirtio.test.seed=" + seed + ")");
         SplittableRandom rnd = new SplittableRandom(seed);
-        List<byte[]> corpus = corpus();
-        MutableSrIovState sriov = sriov(4);
-        AdminCommandEngine e = new AdminCommandEngine(AdminEngineConfig.builder(DeviceType.NET).totalVfs(6)
-                .devPartsLimits(3, 3).build(), sriov);
-        useAll(e);
+        List<byte[]> corpus = EngineInvariants.wellFormedCommands();
+        MutableSrIovState sriov = EngineInvariants.sriov();
+        AdminCommandEngine e = EngineInvariants.engine(sriov);
         for (int i = 0; i < ITERATIONS; i++) {
             byte[] in = rnd.nextInt(10) == 0 ? corpus.get(rnd.nextInt(corpus.size()))
                     : mutate(rnd, corpus.get(rnd.nextInt(corpus.size())));
@@ -150,22 +103,7 @@ class EngineFuzzTest {
             final int size = outSize;
             Supplier<String> ctx = () -> "seed " + seed + " iteration " + iter + " input " + hex(input)
                     + " outSize " + size;
-            assertTrue(used >= Math.min(outSize, 4) && used <= outSize, () -> "used " + used + ": " + ctx.get());
-            if (outSize % 8 == 0) {
-                assertEquals(0, used % 8, ctx);
-            }
-            if (outSize >= 4) {
-                R r = new R(used, out);
-                if (!STATUSES.contains(r.status()) || r.qualifier() > 7) {
-                    fail("bad status block " + r.status() + "/" + r.qualifier() + ": " + ctx.get());
-                }
-                if (r.status() == OK && outSize >= 8) {
-                    assertEquals(0, r.u16(2) | r.u32(4), ctx);
-                }
-            }
-            for (int k = Math.max(used, 0); k < outSize; k++) {
-                assertEquals(FILL, out[k], ctx);
-            }
+            EngineInvariants.checkCompletion(out, used, ctx);
             // Now and then the world changes under the driver.
             switch (rnd.nextInt(500)) {
                 case 0 -> e.reset();

@@ -66,4 +66,24 @@ class FaultInjectionTest {
                 .processingLatencyNanos(10_000).build(), sriov(1));
         run(slow, cmd(0x0, SRIOV, 0), 16).ok();
     }
+
+    @Test
+    void faultsAimedAtOneOpcodeSpareEveryOtherCommand() {
+        e.faults().onlyOpcode(0x0);               // LIST_QUERY only
+        e.faults().eagainStorm(1);
+        e.faults().garbageStatus(0x7777, 0x1234, 1);
+        byte[] use = cmd(0x1, SRIOV, 0, w().u64(0x7F).done());
+        run(e, use, 8).ok();                      // LIST_USE neither triggers nor consumes them
+        assertEquals(0x7FL, e.inUse(SRIOV));
+        R g = run(e, cmd(0x0, SRIOV, 0), 16);     // garbage is checked before EAGAIN
+        assertEquals(0x7777, g.status());
+        run(e, cmd(0x0, SRIOV, 0), 16).fails(EAGAIN, Q_TRYAGAIN);
+        run(e, cmd(0x0, SRIOV, 0), 16).ok();
+        e.faults().dropCompletions(1);
+        run(e, use, 8).ok();
+        assertEquals(AdminCommandEngine.NO_COMPLETION, run(e, cmd(0x0, SRIOV, 0), 16).used());
+        e.faults().clear();                       // also lifts the restriction
+        e.faults().dropCompletions(1);
+        assertEquals(AdminCommandEngine.NO_COMPLETION, run(e, use, 8).used());
+    }
 }

@@ -137,11 +137,10 @@ public final class SoftwareIommu implements DmaMapper, DeviceMemory {
     @Override
     public void translate(long iova, long length, DmaAccess access, Translation out) {
         Table t = table;
-        if (closed) {
-            throw new DmaFaultException(DmaFaultException.Reason.IOMMU_CLOSED, iova, length, access);
-        }
-        if (iova < 0 || length < 0 || iova + length < iova) {
-            throw new DmaFaultException(DmaFaultException.Reason.INVALID_ADDRESS, iova, length, access);
+        boolean isClosed = closed;
+        if (isClosed || iova < 0 || length < 0 || iova + length < iova) {
+            throw refusal(isClosed ? DmaFaultException.Reason.IOMMU_CLOSED : DmaFaultException.Reason.INVALID_ADDRESS,
+                    iova, length, access);
         }
         // Binary search for the last mapping whose first address is <= iova.
         long[] first = t.first;
@@ -158,15 +157,20 @@ public final class SoftwareIommu implements DmaMapper, DeviceMemory {
             }
         }
         if (found < 0 || iova > t.last[found]) {
-            throw new DmaFaultException(DmaFaultException.Reason.UNMAPPED, iova, length, access);
+            throw refusal(DmaFaultException.Reason.UNMAPPED, iova, length, access);
         }
         if (length > 0 && iova + length - 1 > t.last[found]) {
-            throw new DmaFaultException(DmaFaultException.Reason.CROSSES_MAPPING_END, iova, length, access);
+            throw refusal(DmaFaultException.Reason.CROSSES_MAPPING_END, iova, length, access);
         }
         if (!t.access[found].permits(access)) {
-            throw new DmaFaultException(DmaFaultException.Reason.ACCESS_DENIED, iova, length, access);
+            throw refusal(DmaFaultException.Reason.ACCESS_DENIED, iova, length, access);
         }
         out.set(t.memory[found], iova - first[found]);
+    }
+
+    /** Builds the fault outside {@link #translate}, which device hot paths want inlined. */
+    private static DmaFaultException refusal(DmaFaultException.Reason reason, long iova, long length, DmaAccess access) {
+        return new DmaFaultException(reason, iova, length, access);
     }
 
     /** Removes every mapping; afterwards every translation faults with {@code IOMMU_CLOSED}. */

@@ -75,6 +75,7 @@ public final class AdminClient implements AutoCloseable {
     private volatile OpcodeSet extraOpcodes = OpcodeSet.empty();
     private volatile AdminTracer tracer;
     private volatile long resets;
+    private long discoveryEpoch;          // guarded by inUse; bumped by every device reset
     private FeatureSet features;
     private volatile boolean closed;
 
@@ -193,21 +194,41 @@ public final class AdminClient implements AutoCloseable {
      *                               Enable is clear: EINVAL / INVALID_GROUP); nothing is cached then
      */
     public OpcodeSet enabledOpcodes(GroupType group) {
-        synchronized (inUse) {
-            OpcodeSet s = inUse.get(group);
-            if (s != null) {
-                return s;
+        while (true) {
+            long seen;
+            synchronized (inUse) {
+                OpcodeSet s = inUse.get(group);
+                if (s != null) {
+                    return s;
+                }
+                seen = discoveryEpoch;
+            }
+            OpcodeSet offered = run(AdminCommands.listQuery(group), false);
+            OpcodeSet wanted = offered.mask(implemented());
+            AdminQueue[] generation = queues;
+            try {
+                generation[0].executeExclusive(AdminCommands.listUse(group, wanted), options.timeoutNanos());
+            } catch (AdminQueueException e) {
+                if (e.reason() != AdminQueueException.Reason.CLOSED || closed) {
+                    throw e;
+                }
+                synchronized (recovery) {     // a device reset replaced the queues: wait for it, start over
+                    if (queues == generation) {
+                        throw e;
+                    }
+                }
+                continue;
+            }
+            synchronized (inUse) {
+                // A device reset since LIST_QUERY may have wiped what LIST_USE enabled: caching it now
+                // would make the client believe in opcodes the device no longer has in use. Redo it.
+                if (discoveryEpoch == seen) {
+                    supported.put(group, offered);
+                    inUse.put(group, wanted);
+                    return wanted;
+                }
             }
         }
-        OpcodeSet offered = run(AdminCommands.listQuery(group), false);
-        OpcodeSet wanted = offered.mask(implemented());
-        AdminQueue q = queues[0];
-        q.executeExclusive(AdminCommands.listUse(group, wanted), options.timeoutNanos());
-        synchronized (inUse) {
-            supported.put(group, offered);
-            inUse.put(group, wanted);
-        }
-        return wanted;
     }
 
     /** What LIST_QUERY reported for {@code group} at discovery, if discovered. */
@@ -241,20 +262,43 @@ public final class AdminClient implements AutoCloseable {
             checkEnabled(cmd);
         }
         long backoff = options.backoffNanos();
-        for (int attempt = 1; ; attempt++) {
+        int attempt = 1;
+        while (true) {
+            AdminQueue[] generation = queues;
             AdminQueue q = queueFor(cmd);
+            if (q.isBroken()) {
+                // Broken by a command that completed before the bad element (its waiter kept its
+                // result and did not recover): reset it now rather than fail a command never sent.
+                recoverOrThrow(q, new AdminQueueException(AdminQueueException.Reason.QUEUE_BROKEN,
+                        "admin queue " + q.queueIndex() + " was found broken before " + cmd.opcode().name()));
+                continue;
+            }
             try {
                 return q.execute(cmd, options.timeoutNanos());
             } catch (AdminCommandException e) {
                 if (!e.isRetryable() || attempt >= options.maxAttempts()) {
                     throw e;
                 }
+                attempt++;
                 LockSupport.parkNanos(backoff);
                 backoff = Math.min(backoff * 2, options.backoffNanos() * 1000);
             } catch (AdminQueueException e) {
+                if (e.reason() == AdminQueueException.Reason.CLOSED && !closed) {
+                    // A device reset replaced the queues: the old ones are closed. The command either
+                    // was refused at submission or sat on the ring of a device already in reset, so
+                    // it never ran: wait for the recovery to finish and send it on the new queues.
+                    synchronized (recovery) {
+                        if (queues == generation) {
+                            throw new AdminQueueException(AdminQueueException.Reason.DEVICE_FAILED,
+                                    cmd.opcode().name() + ": the admin queues were closed by a device reset that "
+                                    + "could not set the device up again", e);
+                        }
+                    }
+                    continue;
+                }
                 if (e.reason() == AdminQueueException.Reason.TIMEOUT
                         || e.reason() == AdminQueueException.Reason.QUEUE_BROKEN) {
-                    recover(q, e);
+                    recoverOrThrow(q, e);
                 }
                 throw e;
             }
@@ -319,7 +363,12 @@ public final class AdminClient implements AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // Recovery
 
-    private void recover(AdminQueue q, AdminQueueException cause) {
+    /**
+     * Recovers from {@code cause} (a timeout or a broken ring on {@code q}); throws a DEVICE_FAILED
+     * exception instead when the device asked for a reset (DEVICE_NEEDS_RESET) or is gone, so the
+     * caller learns the real cause rather than the symptom.
+     */
+    private void recoverOrThrow(AdminQueue q, AdminQueueException cause) {
         synchronized (recovery) {
             if (closed || !Arrays.asList(queues).contains(q)) {
                 return;     // closed, or another thread already rebuilt the queues
@@ -333,11 +382,27 @@ public final class AdminClient implements AutoCloseable {
             }
             resets++;
             if (!needsReset && features.contains(VirtioFeature.RING_RESET)) {
-                q.withRingLocked(() -> device.resetQueue(q.virtqueue(), null));
-                q.abandonAll("admin queue " + q.queueIndex() + " was reset after: " + cause.getMessage(), true);
+                // Reset and abandon under one hold of the ring lock: a command placed in between would
+                // sit on the fresh ring yet be failed as abandoned, and its completion would later land
+                // on a slot that was freed (or reused by another command).
+                q.withRingLocked(() -> {
+                    device.resetQueue(q.virtqueue(), null);
+                    q.abandonAll("admin queue " + q.queueIndex() + " was reset after: " + cause.getMessage(), true);
+                });
                 return;
             }
-            resetDevice("device reset after: " + cause.getMessage());
+            try {
+                resetDevice((needsReset ? "the device set DEVICE_NEEDS_RESET; " : "") + "device reset after: "
+                        + cause.getMessage());
+            } catch (TransportException gone) {
+                throw new AdminQueueException(AdminQueueException.Reason.DEVICE_FAILED,
+                        "device failed while being reset after: " + cause.getMessage(), gone);
+            }
+            if (needsReset) {
+                throw new AdminQueueException(AdminQueueException.Reason.DEVICE_FAILED, "the device set "
+                        + "DEVICE_NEEDS_RESET and was reset; the command may or may not have run: "
+                        + cause.getMessage(), cause);
+            }
         }
     }
 
@@ -358,6 +423,7 @@ public final class AdminClient implements AutoCloseable {
             Map<GroupType, OpcodeSet> restore;
             synchronized (inUse) {
                 restore = new EnumMap<>(inUse);
+                discoveryEpoch++;
                 inUse.clear();
                 supported.clear();
             }

@@ -211,8 +211,11 @@ public final class AdminQueue implements AutoCloseable {
         try {
             while (exclusive) {          // one exclusive command at a time
                 lock.unlock();
-                idleUntil(deadline, cmd);
-                lock.lock();
+                try {
+                    idleUntil(deadline, cmd);
+                } finally {
+                    lock.lock();         // held again whatever idleUntil threw: the outer finally unlocks
+                }
             }
             exclusive = true;
         } finally {
@@ -428,7 +431,16 @@ public final class AdminQueue implements AutoCloseable {
         int round = 0;
         int s;
         while ((s = state.get(slot)) == IN_FLIGHT) {
-            if (pollCompletions() == 0) {
+            int taken;
+            try {
+                taken = pollCompletions();
+            } catch (AdminQueueException brokenNow) {
+                // An impossible used element: every command still in flight, ours included, has been
+                // failed with it; a command already completed keeps its result. Either way our slot
+                // has left IN_FLIGHT and is released below (propagating here would leak it).
+                taken = 1;
+            }
+            if (taken == 0) {
                 waitPolicy.idle(round);
                 // nanoTime costs ~20 ns: while spinning look at the clock every 64 rounds.
                 if ((round >= waitPolicy.spins() || (round & 63) == 63)
@@ -442,6 +454,7 @@ public final class AdminQueue implements AutoCloseable {
         }
         lock.lock();
         try {
+            s = state.get(slot);     // again under the lock: close() may have failed it meanwhile
             if (s == FAILED) {
                 RuntimeException e = failure[slot];
                 release(slot);
@@ -635,6 +648,18 @@ public final class AdminQueue implements AutoCloseable {
                 return;
             }
             failInFlight(AdminQueueException.Reason.CLOSED, "the admin queue was closed", null);
+            // A command that completed but whose waiter has not decoded it yet loses its response
+            // memory now: report it as abandoned (it did run, which ABANDONED allows) rather than let
+            // the waiter read freed memory.
+            for (int slot = 0; slot < slots; slot++) {
+                if (state.get(slot) == DONE) {
+                    AdminCommand<?> cmd = command[slot];
+                    failure[slot] = new AdminQueueException(AdminQueueException.Reason.ABANDONED, cmd.opcode().name()
+                            + " on " + cmd.groupType() + " member " + cmd.memberId() + " completed, but admin queue "
+                            + vq.queueIndex() + " was closed before its result was read");
+                    state.set(slot, FAILED);
+                }
+            }
             closed = true;
             for (int slot = 0; slot < slots; slot++) {
                 if (bigRequest[slot] != null) {

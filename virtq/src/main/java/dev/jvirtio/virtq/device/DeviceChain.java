@@ -50,18 +50,10 @@ public final class DeviceChain {
      * {@link DriverFaultException} UNMAPPED_BUFFER).
      */
     void add(DeviceMemory memory, long iova, int length, boolean writable, long where) {
-        if (count == iovas.length) {
-            throw new DriverFaultException(DriverFaultException.Violation.DESCRIPTOR_LOOP, where,
-                    "chain longer than " + iovas.length + " buffers", null);
-        }
-        if (!writable && readableCount != count) {
-            throw new DriverFaultException(DriverFaultException.Violation.READABLE_AFTER_WRITABLE, where,
-                    "device-readable buffer after a device-writable one", null);
-        }
         long len = length & 0xffff_ffffL;
-        if (readableBytes + writableBytes + len > 0xffff_ffffL) {
-            throw new DriverFaultException(DriverFaultException.Violation.CHAIN_TOO_LARGE, where,
-                    "chain of 2^32 bytes or more", null);
+        if (count == iovas.length || (!writable && readableCount != count)
+                || readableBytes + writableBytes + len > 0xffff_ffffL) {
+            throw badBuffer(writable, where);
         }
         MemorySegment seg = null;
         long off = 0;
@@ -86,6 +78,20 @@ public final class DeviceChain {
             readableCount++;
             readableBytes += len;
         }
+    }
+
+    /** The fault for a buffer that breaks the chain rules (kept out of {@link #add} so that it inlines). */
+    private DriverFaultException badBuffer(boolean writable, long where) {
+        if (count == iovas.length) {
+            return new DriverFaultException(DriverFaultException.Violation.DESCRIPTOR_LOOP, where,
+                    "chain longer than " + iovas.length + " buffers", null);
+        }
+        if (!writable && readableCount != count) {
+            return new DriverFaultException(DriverFaultException.Violation.READABLE_AFTER_WRITABLE, where,
+                    "device-readable buffer after a device-writable one", null);
+        }
+        return new DriverFaultException(DriverFaultException.Violation.CHAIN_TOO_LARGE, where,
+                "chain of 2^32 bytes or more", null);
     }
 
     /** Split head index or packed buffer id: what {@code push} takes. */

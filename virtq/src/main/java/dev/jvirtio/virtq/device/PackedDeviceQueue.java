@@ -109,41 +109,12 @@ public final class PackedDeviceQueue implements DeviceQueue {
                 id = popIndirect(p, f);
                 consumed = 1;
             } else {
-                int q = p;
-                boolean w = availWrap;
-                int count = 0;
-                int fq = f;
-                int last;
-                while (true) {
-                    if (++count > size) {
-                        throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, q,
-                                "descriptor list longer than the queue size " + size, null);
-                    }
-                    if (count > 1) {
-                        fq = ring.get(LE16, descOffset(q) + DESC_FLAGS) & 0xffff;
-                        if (!isAvail(fq, w)) {
-                            throw new DriverFaultException(Violation.CHAIN_NOT_AVAILABLE, q,
-                                    "NEXT leads to descriptor " + q + " which is not available", null);
-                        }
-                        if ((fq & F_INDIRECT) != 0) {
-                            throw new DriverFaultException(Violation.INDIRECT_IN_CHAIN, q,
-                                    "INDIRECT descriptor inside a NEXT-linked list", null);
-                        }
-                    }
-                    long off = descOffset(q);
-                    chain.add(memory, ring.get(LE64, off + DESC_ADDR), ring.get(LE32, off + DESC_LEN),
-                            (fq & F_WRITE) != 0, q);
-                    last = q;
-                    if (++q == size) {
-                        q = 0;
-                        w = !w;
-                    }
-                    if ((fq & F_NEXT) == 0) {
-                        break;
-                    }
+                consumed = popList(p, f);
+                int last = p + consumed - 1;
+                if (last >= size) {
+                    last -= size;
                 }
                 id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
-                consumed = count;
             }
             if (inFlight[id]) {
                 throw new DriverFaultException(Violation.ID_IN_USE, id,
@@ -165,6 +136,43 @@ public final class PackedDeviceQueue implements DeviceQueue {
         writable[id] = chain.writableLength();
         inFlightCount++;
         return chain;
+    }
+
+    /** Adds the NEXT-linked descriptors starting at {@code p} (head flags {@code f}); returns how many. */
+    private int popList(int p, int f) {
+        int q = p;
+        boolean w = availWrap;
+        int count = 0;
+        int fq = f;
+        while (true) {
+            if (++count > size) {
+                throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, q,
+                        "descriptor list longer than the queue size " + size, null);
+            }
+            if (count > 1) {
+                fq = ring.get(LE16, descOffset(q) + DESC_FLAGS) & 0xffff;
+                if (!isAvail(fq, w) || (fq & F_INDIRECT) != 0) {
+                    throw badListMember(q, fq, w);
+                }
+            }
+            long off = descOffset(q);
+            chain.add(memory, ring.get(LE64, off + DESC_ADDR), ring.get(LE32, off + DESC_LEN), (fq & F_WRITE) != 0, q);
+            if (++q == size) {
+                q = 0;
+                w = !w;
+            }
+            if ((fq & F_NEXT) == 0) {
+                return count;
+            }
+        }
+    }
+
+    private static DriverFaultException badListMember(int q, int fq, boolean w) {
+        if (!isAvail(fq, w)) {
+            return new DriverFaultException(Violation.CHAIN_NOT_AVAILABLE, q,
+                    "NEXT leads to descriptor " + q + " which is not available", null);
+        }
+        return new DriverFaultException(Violation.INDIRECT_IN_CHAIN, q, "INDIRECT descriptor inside a NEXT-linked list", null);
     }
 
     private int popIndirect(int p, int f) {
@@ -205,12 +213,8 @@ public final class PackedDeviceQueue implements DeviceQueue {
     @Override
     public void push(int id, long writtenLength) {
         checkUsable();
-        if (id < 0 || id >= IDS || !inFlight[id]) {
-            throw new IllegalStateException("buffer id " + id + " is not in flight on the device side");
-        }
-        if (writtenLength < 0 || writtenLength > writable[id]) {
-            throw new IllegalArgumentException("written length " + writtenLength + " outside 0.." + writable[id]
-                    + " for buffer id " + id);
+        if (id < 0 || id >= IDS || !inFlight[id] || writtenLength < 0 || writtenLength > writable[id]) {
+            throw badPush(id, writtenLength);
         }
         final int pos = usedPos;
         final long off = descOffset(pos);
@@ -319,6 +323,14 @@ public final class PackedDeviceQueue implements DeviceQueue {
         inFlightCount = 0;
         broken = null;
         chain.reset();
+    }
+
+    private RuntimeException badPush(int id, long writtenLength) {
+        if (id < 0 || id >= IDS || !inFlight[id]) {
+            return new IllegalStateException("buffer id " + id + " is not in flight on the device side");
+        }
+        return new IllegalArgumentException("written length " + writtenLength + " outside 0.." + writable[id]
+                + " for buffer id " + id);
     }
 
     private void checkUsable() {

@@ -102,19 +102,14 @@ public final class SplitDeviceQueue implements DeviceQueue {
             if (a == last) {
                 return null;
             }
-            int pending = (a - last) & 0xffff;
-            if (pending > size) {
-                throw fault(Violation.AVAIL_IDX_JUMP, a, "avail idx " + a + " is " + pending
-                        + " entries past the device's " + last + " (queue size " + size + ")");
+            if (((a - last) & 0xffff) > size) {
+                throw availIdxJump(a, last);
             }
             seenAvailIdx = a;
         }
         final int head = avail.get(LE16, availRingOffset(last & mask)) & 0xffff;
-        if (head >= size) {
-            throw fault(Violation.HEAD_OUT_OF_RANGE, head, "head " + head + " >= queue size " + size);
-        }
-        if (inFlight[head]) {
-            throw fault(Violation.ID_IN_USE, head, "head " + head + " made available while the device holds it");
+        if (head >= size || inFlight[head]) {
+            throw badHead(head);
         }
         chain.reset();
         chain.id(head);
@@ -131,6 +126,20 @@ public final class SplitDeviceQueue implements DeviceQueue {
         return chain;
     }
 
+    // Fault paths live in their own methods so that pop() and walk() stay small enough to inline.
+
+    private DriverFaultException availIdxJump(int a, int last) {
+        return fault(Violation.AVAIL_IDX_JUMP, a, "avail idx " + a + " is " + ((a - last) & 0xffff)
+                + " entries past the device's " + last + " (queue size " + size + ")");
+    }
+
+    private DriverFaultException badHead(int head) {
+        if (head >= size) {
+            return fault(Violation.HEAD_OUT_OF_RANGE, head, "head " + head + " >= queue size " + size);
+        }
+        return fault(Violation.ID_IN_USE, head, "head " + head + " made available while the device holds it");
+    }
+
     private void walk(int head) {
         int d = head;
         int visited = 0;
@@ -141,31 +150,37 @@ public final class SplitDeviceQueue implements DeviceQueue {
             }
             long off = descOffset(d);
             long addr = desc.get(LE64, off + DESC_ADDR);
-            int len = desc.get(LE32, off + DESC_LEN);
-            int flags = desc.get(LE16, off + DESC_FLAGS) & 0xffff;
-            int next = desc.get(LE16, off + DESC_NEXT) & 0xffff;
+            // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
+            long word = desc.get(LE64, off + DESC_LEN);
+            int len = (int) word;
+            int flags = (int) (word >>> 32) & 0xffff;
             if ((flags & F_INDIRECT) != 0) {
-                if (!indirectAllowed) {
-                    throw new DriverFaultException(Violation.INDIRECT_NOT_NEGOTIATED, d,
-                            "INDIRECT without VIRTIO_F_INDIRECT_DESC", null);
-                }
-                if ((flags & F_NEXT) != 0) {
-                    throw new DriverFaultException(Violation.INDIRECT_WITH_NEXT, d, "INDIRECT and NEXT both set", null);
-                }
-                // The WRITE flag of the descriptor that refers to a table is ignored (2.7.5.3.2).
-                walkIndirect(addr, len, d);
+                indirect(addr, len, flags, d);
                 return; // an indirect descriptor ends the chain (it cannot have NEXT)
             }
             chain.add(memory, addr, len, (flags & F_WRITE) != 0, d);
             if ((flags & F_NEXT) == 0) {
                 return;
             }
+            int next = (int) (word >>> 48);
             if (next >= size) {
                 throw new DriverFaultException(Violation.NEXT_OUT_OF_RANGE, d,
                         "descriptor " + d + " next " + next + " >= queue size " + size, null);
             }
             d = next;
         }
+    }
+
+    private void indirect(long addr, int len, int flags, int d) {
+        if (!indirectAllowed) {
+            throw new DriverFaultException(Violation.INDIRECT_NOT_NEGOTIATED, d,
+                    "INDIRECT without VIRTIO_F_INDIRECT_DESC", null);
+        }
+        if ((flags & F_NEXT) != 0) {
+            throw new DriverFaultException(Violation.INDIRECT_WITH_NEXT, d, "INDIRECT and NEXT both set", null);
+        }
+        // The WRITE flag of the descriptor that refers to a table is ignored (2.7.5.3.2).
+        walkIndirect(addr, len, d);
     }
 
     private void walkIndirect(long tableIova, int lenBits, int d) {
@@ -213,12 +228,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
     @Override
     public void push(int id, long writtenLength) {
         checkUsable();
-        if (id < 0 || id >= size || !inFlight[id]) {
-            throw new IllegalStateException("head " + id + " is not in flight on the device side");
-        }
-        if (writtenLength < 0 || writtenLength > writable[id]) {
-            throw new IllegalArgumentException("written length " + writtenLength + " outside 0.."
-                    + writable[id] + " for head " + id);
+        if (id < 0 || id >= size || !inFlight[id] || writtenLength < 0 || writtenLength > writable[id]) {
+            throw badPush(id, writtenLength);
         }
         long elem = usedElemOffset(usedIdx & mask);
         // Plain stores: published by the release store of used idx in publishUsed().
@@ -306,6 +317,14 @@ public final class SplitDeviceQueue implements DeviceQueue {
         notificationsEnabled = true;
         broken = null;
         chain.reset();
+    }
+
+    private RuntimeException badPush(int id, long writtenLength) {
+        if (id < 0 || id >= size || !inFlight[id]) {
+            return new IllegalStateException("head " + id + " is not in flight on the device side");
+        }
+        return new IllegalArgumentException("written length " + writtenLength + " outside 0.."
+                + writable[id] + " for head " + id);
     }
 
     private DriverFaultException fault(Violation v, long where, String detail) {

@@ -286,49 +286,61 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     public int commitChain(ChainBuilder b, long token) {
         checkUsable();
         final int n = b.count();
-        final boolean goIndirect = indirectEntries > 0 && n > 1 && n <= indirectEntries
-                && (n >= indirectThreshold || n > numFree);
-        final int needed = goIndirect ? 1 : n;
-        if (needed > numFree || freeIdTop == 0) {
+        if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
+            return commitIndirect(b, token, n);
+        }
+        if (n > numFree || freeIdTop == 0) {
             return NO_SPACE;
         }
         final int id = freeIds[--freeIdTop];
         final int headPos = availPos;
-        int pos = availPos;
-        boolean wrap = availWrap;
-        int headFlags;
-        if (goIndirect) {
-            long tableOff = (long) id * indirectEntries * DESC_SIZE;
-            for (int i = 0; i < n; i++) {
-                // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.8).
-                writeFull(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
-                        b.isWritable(i) ? F_WRITE : 0);
-            }
-            writeBody(pos, indirectIova + tableOff, n * DESC_SIZE, id);
-            headFlags = F_INDIRECT | availBits(wrap);
-            if (++pos == size) {
-                pos = 0;
-                wrap = !wrap;
-            }
-        } else {
-            headFlags = 0;
-            for (int i = 0; i < n; i++) {
-                int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0) | availBits(wrap);
-                if (i == 0) {
-                    writeBody(pos, b.iova(i), b.length(i), id);
-                    headFlags = flags;
-                } else {
-                    // Non-head descriptors carry their own wrap bits (they may sit in the next lap).
-                    writeFull(ring, descOffset(pos), b.iova(i), b.length(i), id, flags);
-                }
-                if (++pos == size) {
-                    pos = 0;
-                    wrap = !wrap;
-                }
-            }
+        final int headFlags = (b.isWritable(0) ? F_WRITE : 0) | (n > 1 ? F_NEXT : 0) | availBits(availWrap);
+        writeBody(headPos, b.iova(0), b.length(0), id);
+        advanceAvail();
+        if (n > 1) {
+            writeTail(b, n, id);
         }
-        availPos = pos;
-        availWrap = wrap;
+        return finishCommit(b, token, id, headPos, headFlags, n);
+    }
+
+    /** Writes descriptors 1..n-1 of a direct chain, complete with flags (the head's are deferred). */
+    private void writeTail(ChainBuilder b, int n, int id) {
+        for (int i = 1; i < n; i++) {
+            // Non-head descriptors carry their own wrap bits (they may sit in the next lap).
+            int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0) | availBits(availWrap);
+            writeFull(ring, descOffset(availPos), b.iova(i), b.length(i), id, flags);
+            advanceAvail();
+        }
+    }
+
+    private void advanceAvail() {
+        if (++availPos == size) {
+            availPos = 0;
+            availWrap = !availWrap;
+        }
+    }
+
+    /** One ring slot pointing at this id's private indirect table (exclusive while in flight). */
+    private int commitIndirect(ChainBuilder b, long token, int n) {
+        if (numFree == 0 || freeIdTop == 0) {
+            return NO_SPACE;
+        }
+        final int id = freeIds[--freeIdTop];
+        final int headPos = availPos;
+        long tableOff = (long) id * indirectEntries * DESC_SIZE;
+        for (int i = 0; i < n; i++) {
+            // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.8).
+            writeFull(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
+                    b.isWritable(i) ? F_WRITE : 0);
+        }
+        writeBody(headPos, indirectIova + tableOff, n * DESC_SIZE, id);
+        final int headFlags = F_INDIRECT | availBits(availWrap);
+        advanceAvail();
+        return finishCommit(b, token, id, headPos, headFlags, 1);
+    }
+
+    /** Bookkeeping shared by direct and indirect chains, then the head's flags (or their deferral). */
+    private int finishCommit(ChainBuilder b, long token, int id, int headPos, int headFlags, int needed) {
         numFree -= needed;
         slots[id] = needed;
         tokens[id] = token;
@@ -413,35 +425,47 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         final int id = ring.get(LE16, off + DESC_ID) & 0xffff;
         final int len = (f & F_WRITE) != 0 ? ring.get(LE32, off + DESC_LEN) : 0; // len is reserved without WRITE
-        if (id >= size) {
-            throw fail(Fault.USED_ID_OUT_OF_RANGE, id, len & 0xffff_ffffL, "used buffer id " + id + " >= queue size " + size);
-        }
-        if (!inFlight[id]) {
-            throw fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL, "used buffer id " + id + " is not in flight");
-        }
-        if (Integer.compareUnsigned(len, writableLen[id]) > 0) {
-            throw fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len " + Integer.toUnsignedString(len)
-                    + " > writable " + Integer.toUnsignedString(writableLen[id]));
+        // Device-written values: id in range and in flight, len within the chain's writable bytes.
+        if (id >= size || !inFlight[id] || Integer.compareUnsigned(len, writableLen[id]) > 0) {
+            throw badUsedElement(id, len);
         }
         // The device skips the slots of the whole chain (2.8.5, "skip forward").
-        int p = usedPos + slots[id];
+        final int n = slots[id];
+        int p = usedPos + n;
         if (p >= size) {
             p -= size;
             usedWrap = !usedWrap;
         }
         usedPos = p;
-        numFree += slots[id];
+        numFree += n;
         inFlight[id] = false;
         inFlightCount--;
         freeIds[freeIdTop++] = id;
         lastLen = len;
         lastId = id;
         if (usedNotifications && eventIdx) {
-            driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
-            // Full fence: the new event position is visible before the caller next looks at the ring.
-            VarHandle.fullFence();
+            armUsedEvent();
         }
         return tokens[id];
+    }
+
+    /** With interrupts wanted under EVENT_IDX: ask for one at the next used descriptor. */
+    private void armUsedEvent() {
+        driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
+        // Full fence: the new event position is visible before the caller next looks at the ring.
+        VarHandle.fullFence();
+    }
+
+    /** The fault for a used descriptor that failed validation (kept out of poll() so poll() inlines). */
+    private VirtqueueBrokenException badUsedElement(int id, int len) {
+        if (id >= size) {
+            return fail(Fault.USED_ID_OUT_OF_RANGE, id, len & 0xffff_ffffL, "used buffer id " + id + " >= queue size " + size);
+        }
+        if (!inFlight[id]) {
+            return fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL, "used buffer id " + id + " is not in flight");
+        }
+        return fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len " + Integer.toUnsignedString(len)
+                + " > writable " + Integer.toUnsignedString(writableLen[id]));
     }
 
     @Override
@@ -536,13 +560,14 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     }
 
     private void checkUsable() {
-        if (closed) {
-            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
-        }
-        if (broken != null) {
-            throw broken;
+        if (closed || broken != null) {
+            throw unusable();
         }
         assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+    }
+
+    private RuntimeException unusable() {
+        return closed ? new IllegalStateException("virtqueue " + config.queueIndex() + " is closed") : broken;
     }
 
     private boolean ownedByCaller() {

@@ -298,39 +298,45 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     public int commitChain(ChainBuilder b, long token) {
         checkUsable();
         final int n = b.count();
-        final boolean goIndirect = indirectEntries > 0 && n > 1 && n <= indirectEntries
-                && (n >= indirectThreshold || n > numFree);
-        final int needed = goIndirect ? 1 : n;
-        if (needed > numFree) {
+        if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
+            return commitIndirect(b, token, n);
+        }
+        if (n > numFree) {
+            return NO_SPACE;
+        }
+        // The free list's links are exactly the chain's next fields (virtio 1.3 2.7.13.1 "In practice").
+        final int head = freeHead;
+        int d = head;
+        for (int i = 0; i < n; i++) {
+            boolean more = i + 1 < n;
+            int flags = (b.isWritable(i) ? F_WRITE : 0) | (more ? F_NEXT : 0);
+            writeDesc(desc, descOffset(d), b.iova(i), b.length(i), flags, more ? freeNext[d] : 0);
+            if (more) {
+                d = freeNext[d];
+            }
+        }
+        freeHead = freeNext[d];
+        return finishCommit(b, token, head, d, n);
+    }
+
+    /** One table descriptor pointing at this head's private indirect table (exclusive while in flight). */
+    private int commitIndirect(ChainBuilder b, long token, int n) {
+        if (numFree == 0) {
             return NO_SPACE;
         }
         final int head = freeHead;
-        int tail;
-        if (goIndirect) {
-            // One table descriptor pointing at this head's private indirect table (exclusive while in flight).
-            long tableOff = (long) head * indirectEntries * DESC_SIZE;
-            for (int i = 0; i < n; i++) {
-                int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0);
-                writeDesc(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), flags,
-                        i + 1 < n ? i + 1 : 0);
-            }
-            writeDesc(desc, descOffset(head), indirectIova + tableOff, n * DESC_SIZE, F_INDIRECT, 0);
-            tail = head;
-            freeHead = freeNext[head];
-        } else {
-            // The free list's links are exactly the chain's next fields (virtio 1.3 2.7.13.1 "In practice").
-            int d = head;
-            for (int i = 0; i < n; i++) {
-                boolean more = i + 1 < n;
-                int flags = (b.isWritable(i) ? F_WRITE : 0) | (more ? F_NEXT : 0);
-                writeDesc(desc, descOffset(d), b.iova(i), b.length(i), flags, more ? freeNext[d] : 0);
-                if (more) {
-                    d = freeNext[d];
-                }
-            }
-            tail = d;
-            freeHead = freeNext[d];
+        long tableOff = (long) head * indirectEntries * DESC_SIZE;
+        for (int i = 0; i < n; i++) {
+            int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0);
+            writeDesc(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), flags, i + 1 < n ? i + 1 : 0);
         }
+        writeDesc(desc, descOffset(head), indirectIova + tableOff, n * DESC_SIZE, F_INDIRECT, 0);
+        freeHead = freeNext[head];
+        return finishCommit(b, token, head, head, 1);
+    }
+
+    /** Bookkeeping shared by direct and indirect chains, then the (unpublished) avail ring slot. */
+    private int finishCommit(ChainBuilder b, long token, int head, int tail, int needed) {
         numFree -= needed;
         heldDescs[head] = needed;
         chainTail[head] = tail;
@@ -393,27 +399,18 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             if (u == last) {
                 return NONE;
             }
-            int pending = (u - last) & 0xffff;
-            if (pending > inFlightCount) {
-                throw fail(Fault.USED_IDX_JUMP, u, pending, "used idx " + u + " is " + pending
-                        + " ahead of the driver's " + last + " but only " + inFlightCount + " chains are in flight");
+            if (((u - last) & 0xffff) > inFlightCount) {
+                throw usedIdxJump(u, last);
             }
             seenUsedIdx = u;
         }
         long elem = usedElemOffset(last & mask);
         int id = used.get(LE32, elem);
         int len = used.get(LE32, elem + 4);
-        if (Integer.compareUnsigned(id, size) >= 0) {
-            throw fail(Fault.USED_ID_OUT_OF_RANGE, id & 0xffff_ffffL, len & 0xffff_ffffL,
-                    "used id " + Integer.toUnsignedString(id) + " >= queue size " + size);
-        }
-        if (!inFlight[id]) {
-            throw fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL,
-                    "used id " + id + " is not the head of a chain in flight");
-        }
-        if (Integer.compareUnsigned(len, writableLen[id]) > 0) {
-            throw fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len "
-                    + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString(writableLen[id]));
+        // Device-written values: id in range, the head of a chain in flight, len within its writable bytes.
+        if (Integer.compareUnsigned(id, size) >= 0 || !inFlight[id]
+                || Integer.compareUnsigned(len, writableLen[id]) > 0) {
+            throw badUsedElement(id, len);
         }
         lastUsedIdx = (last + 1) & 0xffff;
         inFlight[id] = false;
@@ -424,13 +421,38 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         lastLen = len;
         lastId = id;
         if (usedNotifications && eventIdx) {
-            // Keep asking for an interrupt at the next used entry while interrupts are wanted.
-            avail.set(LE16, usedEventOff, (short) lastUsedIdx);
-            // Full fence: used_event must be visible before the caller's next look at used idx, or an
-            // interrupt could be missed (Linux virtqueue_get_buf_ctx_split's virtio_store_mb).
-            VarHandle.fullFence();
+            armUsedEvent();
         }
         return tokens[id];
+    }
+
+    /** Keeps asking for an interrupt at the next used entry while interrupts are wanted (EVENT_IDX). */
+    private void armUsedEvent() {
+        avail.set(LE16, usedEventOff, (short) lastUsedIdx);
+        // Full fence: used_event must be visible before the caller's next look at used idx, or an
+        // interrupt could be missed (Linux virtqueue_get_buf_ctx_split's virtio_store_mb).
+        VarHandle.fullFence();
+    }
+
+    // Fault paths live in their own methods so that poll() stays small enough for the JIT to inline.
+
+    private VirtqueueBrokenException usedIdxJump(int u, int last) {
+        int pending = (u - last) & 0xffff;
+        return fail(Fault.USED_IDX_JUMP, u, pending, "used idx " + u + " is " + pending
+                + " ahead of the driver's " + last + " but only " + inFlightCount + " chains are in flight");
+    }
+
+    private VirtqueueBrokenException badUsedElement(int id, int len) {
+        if (Integer.compareUnsigned(id, size) >= 0) {
+            return fail(Fault.USED_ID_OUT_OF_RANGE, id & 0xffff_ffffL, len & 0xffff_ffffL,
+                    "used id " + Integer.toUnsignedString(id) + " >= queue size " + size);
+        }
+        if (!inFlight[id]) {
+            return fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL,
+                    "used id " + id + " is not the head of a chain in flight");
+        }
+        return fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len "
+                + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString(writableLen[id]));
     }
 
     @Override
@@ -528,13 +550,14 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     }
 
     private void checkUsable() {
-        if (closed) {
-            throw new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
-        }
-        if (broken != null) {
-            throw broken;
+        if (closed || broken != null) {
+            throw unusable();
         }
         assert ownedByCaller() : "virtqueue used from a thread other than its owner";
+    }
+
+    private RuntimeException unusable() {
+        return closed ? new IllegalStateException("virtqueue " + config.queueIndex() + " is closed") : broken;
     }
 
     private boolean ownedByCaller() {
