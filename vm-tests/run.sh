@@ -101,9 +101,13 @@ sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }   # single-q
   printf '%q ' "${cmd[@]}"; echo
 } > "$ctl/cmd"
 
-# The disk carries a known pattern; its checksum is compared after the guest is gone.
+# Both disks (split ring; packed=on) start with the same known pattern. After the guest is gone the host
+# checks them byte for byte against it plus whatever the guest recorded that it overwrote.
 disk_sectors=${VMRIG_DISK_SECTORS:-16384}
+[[ "$disk_sectors" =~ ^[1-9][0-9]*$ ]] || vmrig_die "VMRIG_DISK_SECTORS must be a positive number"
+echo "VMRIG_DISK_SECTORS=$disk_sectors" >> "$ctl/env"
 awk -v sectors="$disk_sectors" -f "$VMRIG_DIR/disk-pattern.awk" > "$run/disk.img"
+cp "$run/disk.img" "$run/disk-packed.img"
 disk_sum=$(sha256sum < "$run/disk.img")
 
 hugepages=${VMRIG_HUGEPAGES:-64}
@@ -128,6 +132,10 @@ qemu=(qemu-system-x86_64 -name vmrig -pidfile "$qemu_pid_file"
   -netdev user,id=n0,restrict=on
   -object "filter-dump,id=dump0,netdev=n0,file=$ctl/net.pcap"
   -device "virtio-net-pci,netdev=n0,bus=rp2,iommu_platform=$MODE_IOMMU_PLATFORM,romfile=,mac=52:54:00:56:52:01"
+  # The same disk again with packed=on: the only device that offers VIRTIO_F_RING_PACKED.
+  -device pcie-root-port,id=rp3,chassis=3,slot=3
+  -drive "if=none,id=d1,file=$run/disk-packed.img,format=raw,cache=unsafe"
+  -device "virtio-blk-pci,drive=d1,bus=rp3,iommu_platform=$MODE_IOMMU_PLATFORM,serial=vmrig-disk-packed,packed=on"
 )
 printf '%q ' "${qemu[@]}" > "$run/qemu.cmdline"
 
@@ -165,11 +173,31 @@ host_check() { # name, then a command that succeeds when the check passes
   if "$@"; then host_pass=$((host_pass + 1)); vmrig_log "host check $name: passed"
   else host_fail=$((host_fail + 1)); vmrig_log "host check $name: FAILED"; fi
 }
-# Placeholder for the later write-then-verify test: nothing in the guest writes the disk yet.
-disk_unchanged() { [ "$(sha256sum < "$run/disk.img")" = "$disk_sum" ]; }
+# The checks themselves are Java (dev.jvirtio.vmtests.host.HostCheck, unit-tested on the host), run from
+# the compiled test classes. A full suite run also requires every planned write and at least one frame.
+host_classes="$VMTESTS_DIR/target/test-classes"
+full=; [ "$suite" = 1 ] && full=1
+host_java() {
+  "$java_home/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$host_classes" \
+    dev.jvirtio.vmtests.host.HostCheck "$@"
+}
+disk_check() { # disk name, image: the rig's pattern except the regions the guest recorded in blk-writes.txt
+  if [ -f "$host_classes/dev/jvirtio/vmtests/host/HostCheck.class" ]; then
+    host_java disk "$2" "$1" "$disk_sectors" "$ctl/blk-writes.txt" ${full:+--require-plan}
+  else # not built (a custom command with --no-build): all that can be checked is "nothing was written"
+    vmrig_log "  HostCheck not compiled: only checking that $1 is unchanged"
+    [ ! -s "$ctl/blk-writes.txt" ] && [ "$(sha256sum < "$2")" = "$disk_sum" ]
+  fi
+}
+pcap_check() { # every frame the guest recorded in net-tx.txt is in QEMU's filter-dump capture
+  [ -f "$host_classes/dev/jvirtio/vmtests/host/HostCheck.class" ] || { vmrig_log "  HostCheck not compiled"; return 1; }
+  host_java pcap "$ctl/net.pcap" "$ctl/net-tx.txt" ${full:+--require-frames}
+}
 # After a rig failure the guest did not (fully) run, so the checks would prove nothing: skip them.
 if [ -z "$rig_error" ]; then
-  host_check disk-pattern-unchanged disk_unchanged
+  host_check disk-blk disk_check blk "$run/disk.img"
+  host_check disk-blk-packed disk_check blk-packed "$run/disk-packed.img"
+  if [ "$suite" = 1 ] || [ -s "$ctl/net-tx.txt" ]; then host_check net-pcap pcap_check; fi
 fi
 
 if [ "$suite" = 0 ] && [ ! -f "$ctl/junit.out" ]; then

@@ -26,7 +26,7 @@ done
 # 1. Take the virtio functions over. 0x1009/0x1049 are virtio-9p (transitional/modern): they carry the
 # shares and stay with virtio_pci. A kernel with virtio_pci built in may have bound the others already,
 # so unbind those (driver_override alone only acts on the next probe).
-TARGETS= BLK= NET=
+TARGETS= BLK= BLK_PACKED= NET=
 for d in /sys/bus/pci/devices/*; do
   [ "$(cat "$d/vendor")" = 0x1af4 ] || continue
   dev=$(cat "$d/device")
@@ -36,7 +36,9 @@ for d in /sys/bus/pci/devices/*; do
   [ -e "$d/driver" ] && echo "$bdf" > "$d/driver/unbind"
   TARGETS="$TARGETS $bdf"
   case "$dev" in
-    0x1042|0x1001) BLK=$bdf ;;
+    # Two blk functions: the split-ring disk behind root port 1 comes first in BDF order, the packed=on disk
+    # behind root port 3 second (the tests confirm which is which by the serial each answers to GET_ID).
+    0x1042|0x1001) if [ -z "$BLK" ]; then BLK=$bdf; else BLK_PACKED=$bdf; fi ;;
     0x1041|0x1000) NET=$bdf ;;
   esac
 done
@@ -73,15 +75,16 @@ for bdf in $TARGETS; do
 done
 mount -t hugetlbfs -o mode=1777 hugetlbfs /host/dev/hugepages || die "mount hugetlbfs"
 
-# 4. Run the command. env holds VMRIG_CWD and JAVA_HOME, shell-quoted by the host (guarded: a missing
-# file given to "." would end this shell without a message).
+# 4. Run the command. env holds VMRIG_CWD, JAVA_HOME and VMRIG_DISK_SECTORS, shell-quoted by the host
+# (guarded: a missing file given to "." would end this shell without a message).
 [ -f /ctl/env ] || die "no env in control dir"
 . /ctl/env
 echo "===VMRIG-BEGIN==="
 chroot /host /usr/bin/env -i \
   PATH="${JAVA_HOME:+$JAVA_HOME/bin:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   HOME=/root TERM=dumb LANG=C.UTF-8 JAVA_HOME="$JAVA_HOME" \
-  VMRIG_GUEST=1 VMRIG_MODE="$MODE" VMRIG_BLK_BDF="$BLK" VMRIG_NET_BDF="$NET" VMRIG_TARGETS="$TARGETS" \
+  VMRIG_GUEST=1 VMRIG_MODE="$MODE" VMRIG_BLK_BDF="$BLK" VMRIG_BLK_PACKED_BDF="$BLK_PACKED" VMRIG_NET_BDF="$NET" \
+  VMRIG_TARGETS="$TARGETS" VMRIG_DISK_SECTORS="$VMRIG_DISK_SECTORS" \
   VMRIG_HUGEPAGES="$HUGEPAGES" VMRIG_SHARE="$SHARE" VMRIG_CTL=/run/vmrig \
   /bin/bash -c 'cd "$1" && exec /bin/bash /run/vmrig/cmd' vmrig "$VMRIG_CWD" </dev/console >/dev/console 2>&1
 rc=$?

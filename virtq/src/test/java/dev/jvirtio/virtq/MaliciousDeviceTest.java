@@ -148,9 +148,9 @@ class MaliciousDeviceTest {
     }
 
     @Test
-    void packedLengthWithoutWriteFlagIsIgnored() throws Exception {
+    void packedLengthWithoutWriteFlagIsIgnoredForAReadOnlyChain() throws Exception {
         try (Rig r = Rig.of(Rig.Kind.PACKED, 4, 0)) {
-            r.q.begin().writable(r.data, 64, 16).commit(100);
+            r.q.begin().readable(r.data, 64, 16).commit(100);
             r.q.kick();
             MemorySegment ring = packedRing(r);
             ring.set(LE32, 8, 12345);                  // reserved without WRITE (2.8.4): must be ignored
@@ -158,6 +158,34 @@ class MaliciousDeviceTest {
             ring.set(LE16, 14, (short) 0x8080);
             assertEquals(100, r.q.poll());
             assertEquals(0, r.q.lastUsedLength());
+        }
+    }
+
+    @Test
+    void packedLengthWithoutWriteFlagCountsForAWritableChainAsQemuWritesIt() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.PACKED, 4, 0)) {
+            r.q.begin().readable(r.data, 0, 16).writable(r.data, 64, 16).commit(100);
+            r.q.kick();
+            MemorySegment ring = packedRing(r);
+            ring.set(LE32, 8, 9);                      // QEMU sets len but never WRITE in a used descriptor
+            ring.set(LE16, 12, (short) 0);
+            ring.set(LE16, 14, (short) 0x8080);
+            assertEquals(100, r.q.poll());
+            assertEquals(9, r.q.lastUsedLength());
+        }
+    }
+
+    @Test
+    void packedLengthWithoutWriteFlagStillMayNotExceedTheWritableBytes() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.PACKED, 4, 0)) {
+            r.q.begin().writable(r.data, 64, 16).commit(100);
+            r.q.kick();
+            MemorySegment ring = packedRing(r);
+            ring.set(LE32, 8, 12345);
+            ring.set(LE16, 12, (short) 0);
+            ring.set(LE16, 14, (short) 0x8080);
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_LENGTH_TOO_LARGE, e.fault());
         }
     }
 

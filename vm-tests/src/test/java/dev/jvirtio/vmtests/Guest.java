@@ -22,6 +22,8 @@ public final class Guest {
     public static final String GUEST_VAR = "VMRIG_GUEST";
     /** BDF of QEMU's virtio-blk-pci function (1af4:1042), bound to vfio-pci. */
     public static final String BLK_BDF_VAR = "VMRIG_BLK_BDF";
+    /** BDF of the second virtio-blk-pci function, started with {@code packed=on} (1af4:1042), bound to vfio-pci. */
+    public static final String BLK_PACKED_BDF_VAR = "VMRIG_BLK_PACKED_BDF";
     /** BDF of QEMU's virtio-net-pci function (1af4:1041), bound to vfio-pci. */
     public static final String NET_BDF_VAR = "VMRIG_NET_BDF";
     /** Space-separated BDFs of every virtio function the rig steered to vfio-pci. */
@@ -30,6 +32,16 @@ public final class Guest {
     public static final String HUGEPAGES_VAR = "VMRIG_HUGEPAGES";
     /** Device mode of the rig, e.g. "viommu". */
     public static final String MODE_VAR = "VMRIG_MODE";
+    /** Size of each virtio-blk disk image in 512-byte sectors (run.sh's VMRIG_DISK_SECTORS). */
+    public static final String DISK_SECTORS_VAR = "VMRIG_DISK_SECTORS";
+    /** The per-run control dir, shared with the host (manifests for the host-side checks, the pcap). */
+    public static final String CTL_VAR = "VMRIG_CTL";
+    /** QEMU serial of the split-ring disk (answered to VIRTIO_BLK_T_GET_ID). */
+    public static final String BLK_SERIAL = "vmrig-disk";
+    /** QEMU serial of the packed-ring disk. */
+    public static final String BLK_PACKED_SERIAL = "vmrig-disk-packed";
+    /** MAC address run.sh gives the virtio-net function. */
+    public static final String NET_MAC = "52:54:00:56:52:01";
 
     private Guest() {}
 
@@ -59,5 +71,25 @@ public final class Guest {
     /** BDF of the virtio-net function. */
     public static String netBdf() {
         return require(NET_BDF_VAR);
+    }
+
+    /** BDF of the packed-ring virtio-blk function. */
+    public static String blkPackedBdf() {
+        return require(BLK_PACKED_BDF_VAR);
+    }
+
+    /** Whether the rig runs with an emulated IOMMU (devices then offer VIRTIO_F_ACCESS_PLATFORM). */
+    public static boolean viommu() {
+        return !"noiommu".equals(System.getenv(MODE_VAR));
+    }
+
+    /** Sectors per disk image. */
+    public static long diskSectors() {
+        return Long.parseLong(require(DISK_SECTORS_VAR));
+    }
+
+    /** The control dir shared with the host. */
+    public static java.nio.file.Path ctlDir() {
+        return java.nio.file.Path.of(require(CTL_VAR));
     }
 }

@@ -1,7 +1,6 @@
 package dev.jvirtio.vmtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -28,7 +27,7 @@ class VfioBindingTest {
     }
 
     @ParameterizedTest(name = "{0} is 1af4:{1} on vfio-pci with its own /dev/vfio group")
-    @CsvSource({"VMRIG_BLK_BDF, 0x1042", "VMRIG_NET_BDF, 0x1041"})
+    @CsvSource({"VMRIG_BLK_BDF, 0x1042", "VMRIG_BLK_PACKED_BDF, 0x1042", "VMRIG_NET_BDF, 0x1041"})
     void functionIsBoundToVfioPciWithAGroupNode(String var, String deviceId) throws IOException {
         PciFunction f = PciFunction.of(Guest.require(var));
         assertEquals(0x1af4, f.vendorId(), "vendor of " + f.bdf());
@@ -51,9 +50,11 @@ class VfioBindingTest {
     @Test
     void blkAndNetAreDistinctFunctionsInDistinctGroups() {
         PciFunction blk = PciFunction.of(Guest.blkBdf());
+        PciFunction packed = PciFunction.of(Guest.blkPackedBdf());
         PciFunction net = PciFunction.of(Guest.netBdf());
-        assertNotEquals(blk.bdf(), net.bdf());
-        assertNotEquals(blk.iommuGroup(), net.iommuGroup());
+        assertEquals(3, Stream.of(blk.bdf(), packed.bdf(), net.bdf()).distinct().count(), "three functions");
+        assertEquals(3, Stream.of(blk.iommuGroup(), packed.iommuGroup(), net.iommuGroup()).distinct().count(),
+                "three IOMMU groups");
     }
 
     @Test

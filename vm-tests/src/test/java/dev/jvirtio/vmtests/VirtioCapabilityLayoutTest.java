@@ -28,7 +28,7 @@ class VirtioCapabilityLayoutTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {Guest.BLK_BDF_VAR, Guest.NET_BDF_VAR})
+    @ValueSource(strings = {Guest.BLK_BDF_VAR, Guest.BLK_PACKED_BDF_VAR, Guest.NET_BDF_VAR})
     void commonNotifyIsrDeviceAreInBar4(String var) {
         PciFunction f = PciFunction.of(Guest.require(var));
         byte[] cfg = f.config();

@@ -424,9 +424,13 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
             return NONE;
         }
         final int id = ring.get(LE16, off + DESC_ID) & 0xffff;
-        final int len = (f & F_WRITE) != 0 ? ring.get(LE32, off + DESC_LEN) : 0; // len is reserved without WRITE
+        final boolean known = id < size && inFlight[id];
+        // 2.8.4 reserves len unless the device sets WRITE in the used descriptor, but QEMU (7.2 at least) never
+        // sets it there and Linux and DPDK read len regardless. So len counts whenever the chain has
+        // device-writable buffers; only for a chain without any is it taken as 0.
+        final int len = (f & F_WRITE) != 0 || known && writableLen[id] != 0 ? ring.get(LE32, off + DESC_LEN) : 0;
         // Device-written values: id in range and in flight, len within the chain's writable bytes.
-        if (id >= size || !inFlight[id] || Integer.compareUnsigned(len, writableLen[id]) > 0) {
+        if (!known || Integer.compareUnsigned(len, writableLen[id]) > 0) {
             throw badUsedElement(id, len);
         }
         // The device skips the slots of the whole chain (2.8.5, "skip forward").
