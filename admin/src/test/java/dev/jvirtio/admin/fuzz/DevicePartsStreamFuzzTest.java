@@ -40,8 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * admin layer that reads variable-length, device- or file-supplied data of any size. The whole input is the
  * stream.
  *
- * <p>Contract: reading yields parts or a {@link DevicePartsFormatException}; nothing else, and never an
- * allocation beyond the input size. The stream is read four ways and they must agree:
+ * <p>Contract: reading yields parts or a {@link DevicePartsFormatException}, nothing else. The stream is read
+ * four ways and they must agree:
  * <ul>
  *   <li>without order checking ({@code readAll(.., false)}) and with it: the checked read returns the same
  *       parts, or fails with OUT_OF_ORDER / DUPLICATE exactly where {@link DevicePartsWriter#checkOrder} says
