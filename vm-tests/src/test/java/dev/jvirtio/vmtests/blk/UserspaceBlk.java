@@ -225,8 +225,8 @@ public final class UserspaceBlk implements AutoCloseable {
         BusMaster.enable(function);
         DmaRegion buffers = null;
         try {
-            FeatureSet wanted = FeatureSet.of(VirtioFeature.VERSION_1, VirtioFeature.ACCESS_PLATFORM)
-                    .with(F_FLUSH).with(F_BLK_SIZE).with(F_RO);
+            FeatureSet wanted = FeatureSet.of(VirtioFeature.VERSION_1, VirtioFeature.ACCESS_PLATFORM,
+                    VirtioFeature.RING_RESET).with(F_FLUSH).with(F_BLK_SIZE).with(F_RO);
             if (options.packedRing()) {
                 wanted = wanted.with(VirtioFeature.RING_PACKED);
             }
@@ -369,6 +369,27 @@ public final class UserspaceBlk implements AutoCloseable {
             queue.enableUsedNotifications();
         } else {
             queue.disableUsedNotifications();
+        }
+    }
+
+    /**
+     * Resets the request queue alone (VIRTIO_F_RING_RESET, through {@link VirtioPciDevice#resetQueue}): the
+     * device forgets the ring, the driver's ring state returns to its initial values, and the queue is enabled
+     * again at the same addresses. Only between operations, when nothing is in flight. Refused with an MSI-X
+     * vector: a queue reset also clears queue_msix_vector, and the transport re-enables the queue without a
+     * chance to set the vector again.
+     */
+    public void resetQueue() {
+        checkUsable();
+        if (!features.contains(VirtioFeature.RING_RESET)) {
+            throw new IllegalStateException("VIRTIO_F_RING_RESET was not negotiated");
+        }
+        if (options.interrupt() != null) {
+            throw new IllegalStateException("queue reset with an MSI-X vector would lose queue_msix_vector");
+        }
+        int abandoned = device.resetQueue(queue, null);
+        if (abandoned != 0) {
+            throw new IllegalStateException(abandoned + " request(s) were in flight between operations");
         }
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Guest: {@link UserspaceBlk} with busy-polled completions, on the split-ring disk and on the packed-ring disk
  * ({@code packed=on}). Each case reads its region as the rig wrote it, overwrites it with pipelined
  * VIRTIO_BLK_T_OUT requests, flushes, and reads it back in pieces of odd sizes, checking every byte and the
- * untouched sectors around it. The host then checks the whole image file (vm-tests/run.sh).
+ * untouched sectors around it, then resets the queue alone (RING_RESET) and reads again. The host then checks
+ * the whole image file (vm-tests/run.sh).
  */
 @Tag(Guest.TAG)
 class UserspaceBlkGuestTest {
@@ -77,6 +78,13 @@ class UserspaceBlkGuestTest {
                 sector += n;
             }
             assertSectors(c.expectedAfterWrite(), back, first, "after writing");
+
+            // VIRTIO_F_RING_RESET: after resetting the queue alone, device and driver start the ring afresh.
+            assertTrue(blk.features().contains(VirtioFeature.RING_RESET), blk.features().toString());
+            blk.resetQueue();
+            assertSectors(WritePattern.sectors(r.tag(), r.first(), 40), blk.read(r.first(), 40), r.first(),
+                    "after a queue reset");
+            assertEquals(c.serial(), blk.id());
             System.out.printf("%s: %d requests, at most %d in flight (%d slots)%n", c, blk.requestsCompleted(),
                     blk.maxInFlight(), blk.slots());
         }
