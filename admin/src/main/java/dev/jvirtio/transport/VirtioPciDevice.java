@@ -54,6 +54,10 @@ public final class VirtioPciDevice implements AutoCloseable {
         }
     }
 
+    private static final int PCI_COMMAND = 0x04;
+    private static final int PCI_COMMAND_MEMORY = 0x2;
+    private static final int PCI_COMMAND_MASTER = 0x4;
+
     private final PciFunction function;
     private final ConfigSpace config;
     private final CommonCfg common;
@@ -247,10 +251,16 @@ public final class VirtioPciDevice implements AutoCloseable {
         wanted = wanted.with(VirtioFeature.VERSION_1);
         required = required.with(VirtioFeature.VERSION_1);
         reset();
+        enableBusMastering();
         common.deviceStatus(DeviceStatus.ACKNOWLEDGE);
         common.deviceStatus(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER);
         offered = common.deviceFeatures();
         FeatureSet missing = required.minus(offered);
+        if (missing.contains(VirtioFeature.ADMIN_VQ)) {
+            fail();
+            throw new AdminQueueUnavailableException(function.address() + ": admin queue not available: the device "
+                    + "does not offer VIRTIO_F_ADMIN_VQ (bit 41); it offers " + offered);
+        }
         if (!missing.isEmpty()) {
             fail();
             throw new FeatureNegotiationException(function.address() + ": device lacks required features "
@@ -279,6 +289,24 @@ public final class VirtioPciDevice implements AutoCloseable {
         }
         negotiated = accept;
         return accept;
+    }
+
+    /**
+     * Sets Memory Space Enable and Bus Master Enable in the PCI command register (what Linux's
+     * pci_set_master does): vfio-pci leaves bus mastering off, and without it the device cannot read
+     * the rings or write completions, so every request would silently time out.
+     */
+    private void enableBusMastering() {
+        try {
+            int cmd = function.configRead(PCI_COMMAND, 2);
+            int want = cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+            if (want != cmd) {
+                function.configWrite(PCI_COMMAND, 2, want);
+            }
+        } catch (IOException e) {
+            throw new TransportException(function.address() + ": cannot enable bus mastering in the PCI command "
+                    + "register: " + e.getMessage(), e);
+        }
     }
 
     private void fail() {
@@ -405,6 +433,7 @@ public final class VirtioPciDevice implements AutoCloseable {
                     + "which was not negotiated");
         }
         common.queueSelect(q.queueIndex());
+        int vector = common.queueMsixVector();   // a queue reset clears it: put it back afterwards
         common.requestQueueReset();
         long deadline = System.nanoTime() + RESET_TIMEOUT_NANOS;
         while (common.queueReset() != 0) {
@@ -416,6 +445,13 @@ public final class VirtioPciDevice implements AutoCloseable {
         }
         int n = q.reset(abandoned);
         common.queueSize(q.size());
+        if (vector != 0xFFFF) {
+            common.queueMsixVector(vector);
+            if (common.queueMsixVector() != vector) {
+                throw new TransportException(function.address() + ": queue " + q.queueIndex()
+                        + " refused its MSI-X vector " + vector + " after the queue reset");
+            }
+        }
         common.queueDesc(q.descriptorAreaIova());
         common.queueDriver(q.driverAreaIova());
         common.queueDevice(q.deviceAreaIova());

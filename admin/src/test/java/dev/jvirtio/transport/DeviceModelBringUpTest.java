@@ -33,8 +33,10 @@ class DeviceModelBringUpTest {
         try (DeviceModel model = DeviceModel.start(DeviceModelConfig.of(DeviceType.NET, 4).withMode(mode));
              VirtioPciDevice dev = VirtioPciDevice.attach(model.pf());
              DmaPool pool = DmaPool.softwareIommu((SoftwareIommu) model.pf().dmaMapper())) {
+            assertEquals(0, model.pf().configRead(0x04, 2) & 0x6, "bus mastering starts off, as under vfio-pci");
             FeatureSet got = dev.initialize(WANTED, FeatureSet.of(VirtioFeature.ADMIN_VQ));
             assertEquals(WANTED, got, "the model offers all of these");
+            assertEquals(0x6, model.pf().configRead(0x04, 2) & 0x6, "initialize sets memory space and bus master");
             assertTrue(dev.offeredFeatures().contains(VirtioFeature.RING_PACKED));
             VirtioPciDevice.AdminQueueRange aq = dev.adminQueues();
             assertEquals(3, aq.first(), "net has 3 queues, so the admin queue comes at index 3");
@@ -59,6 +61,13 @@ class DeviceModelBringUpTest {
                 assertTrue(set.contains(0) && set.contains(1), "LIST_QUERY always reports itself and LIST_USE");
                 assertTrue(set.contains(0x7), "the self group offers CAP_ID_LIST_QUERY");
             }
+            // A queue reset clears the queue's MSI-X vector on the device; resetQueue puts it back.
+            dev.commonCfg().queueSelect(aq.first());
+            dev.commonCfg().queueMsixVector(1);
+            assertEquals(0, dev.resetQueue(q, null));
+            dev.commonCfg().queueSelect(aq.first());
+            assertEquals(1, dev.commonCfg().queueMsixVector());
+            assertEquals(1, dev.commonCfg().queueEnable());
             assertTrue(model.driverViolations().isEmpty(), model.driverViolations().toString());
         }
     }
