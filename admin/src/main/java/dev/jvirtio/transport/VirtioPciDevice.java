@@ -339,9 +339,12 @@ public final class VirtioPciDevice implements AutoCloseable {
                     + "common configuration is 0x" + Integer.toHexString(common.length()) + " bytes (virtio 1.0 "
                     + "layout), without admin_queue_index/admin_queue_num (needs 64)");
         }
+        if (negotiated.isEmpty()) {
+            throw new IllegalStateException("adminQueues() before initialize()");
+        }
         if (!negotiated.contains(VirtioFeature.ADMIN_VQ)) {
             throw new AdminQueueUnavailableException(function.address() + ": admin queue not available: "
-                    + (offered.contains(VirtioFeature.ADMIN_VQ) || offered.isEmpty() && !negotiated.isEmpty()
+                    + (offered.contains(VirtioFeature.ADMIN_VQ)
                         ? "VIRTIO_F_ADMIN_VQ (bit 41) was not negotiated"
                         : "the device does not offer VIRTIO_F_ADMIN_VQ (bit 41)"));
         }
