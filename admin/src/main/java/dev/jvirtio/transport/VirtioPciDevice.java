@@ -409,11 +409,7 @@ public final class VirtioPciDevice implements AutoCloseable {
         VirtqueueConfig cfg = new VirtqueueConfig(index, size, ringFeatures, 0, 2, notifyId, doorbell);
         Virtqueue q = packed ? PackedVirtqueue.allocate(cfg, pool) : SplitVirtqueue.allocate(cfg, pool);
         try {
-            common.queueSize(size);
-            common.queueDesc(q.descriptorAreaIova());
-            common.queueDriver(q.driverAreaIova());
-            common.queueDevice(q.deviceAreaIova());
-            common.enableQueue();
+            programAndEnable(q);
         } catch (RuntimeException e) {
             q.close();
             throw e;
@@ -447,7 +443,6 @@ public final class VirtioPciDevice implements AutoCloseable {
             Thread.onSpinWait();
         }
         int n = q.reset(abandoned);
-        common.queueSize(q.size());
         if (vector != 0xFFFF) {
             common.queueMsixVector(vector);
             if (common.queueMsixVector() != vector) {
@@ -455,11 +450,17 @@ public final class VirtioPciDevice implements AutoCloseable {
                         + " refused its MSI-X vector " + vector + " after the queue reset");
             }
         }
+        programAndEnable(q);
+        return n;
+    }
+
+    /** Writes the selected queue's size and three area addresses from {@code q}, then enables it. */
+    private void programAndEnable(Virtqueue q) {
+        common.queueSize(q.size());
         common.queueDesc(q.descriptorAreaIova());
         common.queueDriver(q.driverAreaIova());
         common.queueDevice(q.deviceAreaIova());
         common.enableQueue();
-        return n;
     }
 
     /**
