@@ -373,6 +373,11 @@ public final class AdminClient implements AutoCloseable {
             if (closed || !Arrays.asList(queues).contains(q)) {
                 return;     // closed, or another thread already rebuilt the queues
             }
+            if (cause.reason() == AdminQueueException.Reason.QUEUE_BROKEN && !q.isBroken()) {
+                // Every thread that was waiting when the ring broke sees this error; the first one reset
+                // the queue already. A second reset would abandon commands sent since on the healthy ring.
+                return;
+            }
             boolean needsReset;
             try {
                 needsReset = device.needsReset();
