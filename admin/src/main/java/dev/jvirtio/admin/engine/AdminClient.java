@@ -378,6 +378,11 @@ public final class AdminClient implements AutoCloseable {
                 // the queue already. A second reset would abandon commands sent since on the healthy ring.
                 return;
             }
+            if (cause.resetsAtTimeout >= 0 && q.resets() != cause.resetsAtTimeout) {
+                // Several commands timed out together (one late completion holds back those behind it):
+                // the first thread's reset came after this timeout and already freed its slot.
+                return;
+            }
             boolean needsReset;
             try {
                 needsReset = device.needsReset();

@@ -84,6 +84,8 @@ public final class AdminQueue implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean exclusive;
     private volatile RuntimeException broken;
+    /** Written under the lock by abandonAll; volatile for {@link #resets()} read without it. */
+    private volatile long resets;
     private volatile boolean closed;
     private volatile AdminTracer tracer;
     private volatile Thread poller;
@@ -164,6 +166,14 @@ public final class AdminQueue implements AutoCloseable {
     /** The codec (framing and opcode numbering). */
     public AdminCodec codec() {
         return codec;
+    }
+
+    /**
+     * How many times this queue was reset ({@link #abandonAll}) since it was made. A command that timed
+     * out before a later reset needs no reset of its own: that one already released its slot.
+     */
+    public long resets() {
+        return resets;
     }
 
     /** Whether the device broke the ring protocol; only {@link #abandonAll} after a reset clears it. */
@@ -501,9 +511,9 @@ public final class AdminQueue implements AutoCloseable {
             int s = state.get(slot);
             if (s == IN_FLIGHT) {
                 state.set(slot, ORPHANED);   // the device still owns the buffers: keep them
-                throw new AdminQueueException(AdminQueueException.Reason.TIMEOUT, cmd.opcode().name() + " on "
-                        + cmd.groupType() + " member " + cmd.memberId() + ": no completion within "
-                        + timeoutNanos / 1_000_000 + " ms on admin queue " + vq.queueIndex());
+                throw new AdminQueueException(cmd.opcode().name() + " on " + cmd.groupType() + " member "
+                        + cmd.memberId() + ": no completion within " + timeoutNanos / 1_000_000
+                        + " ms on admin queue " + vq.queueIndex(), resets);
             }
         } finally {
             lock.unlock();
@@ -587,6 +597,7 @@ public final class AdminQueue implements AutoCloseable {
                 }
             }
             broken = null;
+            resets++;
         } finally {
             vq.releaseOwnership();
             lock.unlock();

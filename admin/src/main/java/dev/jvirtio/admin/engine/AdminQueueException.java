@@ -23,17 +23,27 @@ public class AdminQueueException extends RuntimeException {
     }
 
     private final Reason reason;
+    /** For TIMEOUT: the queue's reset count when the command timed out (engine-internal), else -1. */
+    final transient long resetsAtTimeout;
 
     /** With a reason and a message. */
     public AdminQueueException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+        this.resetsAtTimeout = -1;
+    }
+
+    AdminQueueException(String message, long resetsAtTimeout) {
+        super(message);
+        this.reason = Reason.TIMEOUT;
+        this.resetsAtTimeout = resetsAtTimeout;
     }
 
     /** With a reason, a message and a cause. */
     public AdminQueueException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.resetsAtTimeout = -1;
     }
 
     /** Why the command did not complete. */

@@ -151,6 +151,47 @@ class DeviceFaultTest {
     }
 
     /**
+     * One late completion holds back the command queued behind it, so both time out together: the
+     * first timeout resets the queue once; the second finds that reset already done after its own
+     * timeout and does not reset again (which would abandon commands sent on the healthy ring).
+     */
+    @Test
+    void commandsThatTimeOutTogetherResetTheQueueOnce() throws Exception {
+        try (Rig r = rig()) {
+            r.model.ringFaults().onlyOpcode(DEV_MODE_SET);
+            r.model.ringFaults().delayCompletions(1, 2 * TIMEOUT);
+            var victim = new java.util.concurrent.CompletableFuture<AdminQueueException>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    r.client.execute(AdminCommands.devModeSet(VICTIM, DevModeSet.Mode.STOPPED));
+                    victim.complete(null);
+                } catch (AdminQueueException e) {
+                    victim.complete(e);
+                }
+            });
+            // Wait until the device holds the victim's completion back, then queue one behind it.
+            long end = System.nanoTime() + SLACK;
+            while (!r.model.engine().member(1).stopped() && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+            assertTrue(r.model.engine().member(1).stopped(), "the device ran the victim's command");
+            AdminQueueException behind = within(TIMEOUT + SLACK, AdminQueueException.class,
+                    () -> r.client.execute(AdminCommands.legacyDevCfgWrite(VfNumber.of(2), 0,
+                            Bystanders.mac(0x02_0000_0000_01L))));
+            t.join();
+            AdminQueueException first = victim.get();
+            assertNotNull(first, "the victim's completion came after its deadline");
+            assertEquals(AdminQueueException.Reason.TIMEOUT, first.reason(), first.toString());
+            assertTrue(behind.reason() == AdminQueueException.Reason.TIMEOUT || behind.reason() == ABANDONED,
+                    behind.toString());
+            assertEquals(1, r.client.recoveries(), "one reset for the two timeouts");
+            assertEquals(1, r.client.queues()[0].resets());
+            worksAgain(r, null);
+            assertEquals(1, r.client.recoveries(), "nothing reset the queue afterwards");
+        }
+    }
+
+    /**
      * Without the client's recovery (straight on the AdminQueue): the timed-out slot stays reserved, the
      * commands issued meanwhile use other slots and get their own answers, and the late completion
      * only frees the orphaned slot.
