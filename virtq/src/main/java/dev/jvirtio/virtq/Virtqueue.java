@@ -86,6 +86,15 @@ public interface Virtqueue extends AutoCloseable {
      */
     long poll();
 
+    /**
+     * A hint for waiters that do not own the queue: true when the device may have posted a used buffer
+     * that {@link #poll()} has not taken yet (or the queue can no longer be read). Any thread may call it
+     * at any time, without the lock its owner holds around {@code poll()}: it reads one device-written
+     * index and changes nothing, so a waiter can spin on it and take the owner's lock only when there is
+     * something to take. It may be stale either way; only {@code poll()} decides.
+     */
+    boolean hasUsed();
+
     /** Bytes the device reported writing for the buffer last returned by {@link #poll()}. */
     int lastUsedLength();
 

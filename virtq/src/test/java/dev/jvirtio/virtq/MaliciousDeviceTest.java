@@ -104,6 +104,47 @@ class MaliciousDeviceTest {
         }
     }
 
+    /**
+     * A duplicate of a completion that arrives after the driver committed a new chain: heads are reused
+     * oldest first, so the new chain does not take the head just completed and the duplicate is refused
+     * instead of being taken as the new chain's completion.
+     */
+    @Test
+    void splitDuplicateAfterANewChainNamesAFreeHead() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.SPLIT, 8, 0)) {
+            int a = r.q.begin().readable(r.data, 0, 8).writable(r.data, 64, 16).commit(100);
+            r.q.kick();
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            assertEquals(100, r.q.poll());
+            int b = r.q.begin().readable(r.data, 128, 8).writable(r.data, 192, 16).commit(101);
+            r.q.kick();
+            assertNotEquals(a, b, "the head just completed is not reused first");
+            MemorySegment used = splitUsed(r);
+            used.set(LE32, 4 + 8, a);      // the duplicate, in the next used slot
+            used.set(LE32, 8 + 8, 16);
+            used.set(LE16, 2, (short) 2);
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_ID_NOT_IN_FLIGHT, e.fault());
+            assertEquals(a, e.id());
+        }
+    }
+
+    @Test
+    void splitHeadsAreReusedOldestFirst() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.SPLIT, 4, 0)) {
+            List<Integer> heads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                heads.add(r.q.begin().writable(r.data, 0, 8).commit(i));
+                r.q.kick();
+                r.dev.push(r.dev.pop().id(), 0);
+                r.dev.publishUsed();
+                assertEquals(i, r.q.poll());
+            }
+            assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3), heads);
+        }
+    }
+
     private static MemorySegment packedRing(Rig r) {
         return r.iommu.segment(r.q.descriptorAreaIova(), 16L * r.q.size(), DmaAccess.READ_WRITE);
     }
@@ -128,6 +169,28 @@ class MaliciousDeviceTest {
             assertEquals(5, r.q.poll());
             assertEquals(3, r.q.lastUsedLength());
             return e;
+        }
+    }
+
+    @Test
+    void packedDuplicateAfterANewChainNamesAFreeId() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.PACKED, 8, 0)) {
+            r.q.begin().readable(r.data, 0, 8).writable(r.data, 64, 16).commit(100);     // slots 0-1
+            r.q.kick();
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            assertEquals(100, r.q.poll());
+            int a = r.q.lastUsedId();
+            r.q.begin().readable(r.data, 128, 8).writable(r.data, 192, 16).commit(101);  // slots 2-3
+            r.q.kick();
+            // The duplicate: a used descriptor naming id a where the device's next used one goes (slot 2).
+            MemorySegment ring = packedRing(r);
+            ring.set(LE32, 2 * 16 + 8, 16);
+            ring.set(LE16, 2 * 16 + 12, (short) a);
+            ring.set(LE16, 2 * 16 + 14, (short) 0x8080);
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_ID_NOT_IN_FLIGHT, e.fault(), "id " + a + " was not given to the new chain");
+            assertEquals(a, e.id());
         }
     }
 

@@ -14,6 +14,32 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Driver and device sides of both ring formats talking to each other through the software IOMMU. */
 class RoundTripTest {
 
+    /** The lock-free hints follow exactly what pop() and poll() would find, across the ring's wrap. */
+    @ParameterizedTest
+    @EnumSource(Rig.Kind.class)
+    void hintsTellWhetherPopAndPollWouldFindSomething(Rig.Kind kind) throws Exception {
+        try (Rig r = Rig.of(kind, 4, 0)) {
+            for (int i = 0; i < 11; i++) {       // past two wraps of a 4-entry ring
+                assertFalse(r.dev.hasAvailable(), "round " + i);
+                assertFalse(r.q.hasUsed(), "round " + i);
+                r.q.begin().readable(r.data, 0, 8).writable(r.data, 64, 8).commit(i);
+                assertFalse(r.dev.hasAvailable(), "not before publish, round " + i);
+                r.q.kick();
+                assertTrue(r.dev.hasAvailable(), "round " + i);
+                DeviceChain c = r.dev.pop();
+                assertFalse(r.dev.hasAvailable(), "round " + i);
+                r.dev.push(c.id(), 8);
+                assertFalse(r.q.hasUsed(), "not before the device publishes, round " + i);
+                r.dev.publishUsed();
+                assertTrue(r.q.hasUsed(), "round " + i);
+                assertEquals(i, r.q.poll());
+                assertFalse(r.q.hasUsed(), "round " + i);
+            }
+            r.q.close();
+            assertTrue(r.q.hasUsed(), "a closed queue sends the waiter to poll(), which reports it");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Rig.Kind.class)
     void singleReadableBufferIsSeenByTheDevice(Rig.Kind kind) throws Exception {

@@ -31,6 +31,14 @@ public interface DeviceQueue {
     DeviceChain pop();
 
     /**
+     * A hint for a polling device loop: true when {@link #pop()} may find a chain (or the queue can no
+     * longer be read). Any thread may call it without the lock its owner holds around {@code pop()}: it
+     * reads one driver-written index or flag word and changes nothing. It may be stale either way; only
+     * {@code pop()} decides.
+     */
+    boolean hasAvailable();
+
+    /**
      * Returns chain {@code id} to the driver with {@code writtenLength} bytes written. The completion
      * becomes visible to the driver at the next {@link #publishUsed()}.
      *

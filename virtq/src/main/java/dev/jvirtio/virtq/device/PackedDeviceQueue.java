@@ -92,6 +92,20 @@ public final class PackedDeviceQueue implements DeviceQueue {
     }
 
     @Override
+    public boolean hasAvailable() {
+        if (broken != null) {
+            return true;        // let pop() report it
+        }
+        try {
+            final boolean wrap = availWrap;
+            // Acquire: the driver's flag word at our next position, read fresh on every call.
+            return isAvail((short) FLAGS.getAcquire(ring, descOffset(nextAvail) + DESC_FLAGS) & 0xffff, wrap);
+        } catch (IllegalStateException | IndexOutOfBoundsException staleOrClosed) {
+            return true;
+        }
+    }
+
+    @Override
     public DeviceChain pop() {
         checkUsable();
         final int p = nextAvail;

@@ -92,6 +92,20 @@ public final class SplitDeviceQueue implements DeviceQueue {
     }
 
     @Override
+    public boolean hasAvailable() {
+        if (broken != null) {
+            return true;        // let pop() report it
+        }
+        try {
+            // Acquire: the driver's avail idx, read fresh on every call of a spinning device loop.
+            int a = (short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff;
+            return a != lastAvailIdx;
+        } catch (IllegalStateException closedMeanwhile) {
+            return true;
+        }
+    }
+
+    @Override
     public DeviceChain pop() {
         checkUsable();
         final int last = lastAvailIdx;

@@ -65,7 +65,9 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private final int[] writableLen;
     private final boolean[] inFlight;
 
-    private int freeIdTop;
+    /** Free buffer ids form a FIFO in {@code freeIds}: the oldest free id is at freeIdFirst. */
+    private int freeIdFirst;
+    private int freeIdCount;
     private int numFree;
     private int inFlightCount;
     private int availPos;
@@ -177,9 +179,10 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
             indirect.fill((byte) 0);
         }
         for (int i = 0; i < size; i++) {
-            freeIds[i] = size - 1 - i; // stack: id 0 on top
+            freeIds[i] = i;
         }
-        freeIdTop = size;
+        freeIdFirst = 0;
+        freeIdCount = size;
         Arrays.fill(inFlight, false);
         Arrays.fill(tokens, 0);
         numFree = size;
@@ -289,10 +292,10 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
             return commitIndirect(b, token, n);
         }
-        if (n > numFree || freeIdTop == 0) {
+        if (n > numFree || freeIdCount == 0) {
             return NO_SPACE;
         }
-        final int id = freeIds[--freeIdTop];
+        final int id = takeId();
         final int headPos = availPos;
         final int headFlags = (b.isWritable(0) ? F_WRITE : 0) | (n > 1 ? F_NEXT : 0) | availBits(availWrap);
         writeBody(headPos, b.iova(0), b.length(0), id);
@@ -320,12 +323,20 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
     }
 
+    /** The oldest free buffer id; the caller checked that one is free. */
+    private int takeId() {
+        final int id = freeIds[freeIdFirst];
+        freeIdFirst = freeIdFirst + 1 == size ? 0 : freeIdFirst + 1;
+        freeIdCount--;
+        return id;
+    }
+
     /** One ring slot pointing at this id's private indirect table (exclusive while in flight). */
     private int commitIndirect(ChainBuilder b, long token, int n) {
-        if (numFree == 0 || freeIdTop == 0) {
+        if (numFree == 0 || freeIdCount == 0) {
             return NO_SPACE;
         }
-        final int id = freeIds[--freeIdTop];
+        final int id = takeId();
         final int headPos = availPos;
         long tableOff = (long) id * indirectEntries * DESC_SIZE;
         for (int i = 0; i < n; i++) {
@@ -413,6 +424,21 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     // ------------------------------------------------------------------ used buffers
 
     @Override
+    public boolean hasUsed() {
+        if (closed || broken != null) {
+            return true;        // let poll() report it
+        }
+        try {
+            final boolean wrap = usedWrap;
+            // Acquire: a flag word of the device's, read fresh on every call of a spinning waiter.
+            final int f = (short) FLAGS.getAcquire(ring, descOffset(usedPos) + DESC_FLAGS) & 0xffff;
+            return (f & (F_AVAIL | F_USED)) == (wrap ? (F_AVAIL | F_USED) : 0);
+        } catch (IllegalStateException | IndexOutOfBoundsException staleOrClosed) {
+            return true;
+        }
+    }
+
+    @Override
     public long poll() {
         checkUsable();
         final long off = descOffset(usedPos);
@@ -444,7 +470,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         numFree += n;
         inFlight[id] = false;
         inFlightCount--;
-        freeIds[freeIdTop++] = id;
+        // Freed ids are reused oldest first (FIFO): a stale or duplicate used descriptor naming a
+        // just-completed id then finds it free instead of being taken for the next chain's completion.
+        int end = freeIdFirst + freeIdCount;
+        freeIds[end >= size ? end - size : end] = id;
+        freeIdCount++;
         lastLen = len;
         lastId = id;
         if (usedNotifications && eventIdx) {

@@ -73,6 +73,8 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private final boolean[] inFlight;
 
     private int freeHead;
+    /** Last descriptor of the free list (meaningful while numFree > 0): freed chains join at this end. */
+    private int freeTail;
     private int numFree;
     private int inFlightCount;
     private int availIdx;
@@ -206,6 +208,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         Arrays.fill(inFlight, false);
         Arrays.fill(tokens, 0);
         freeHead = 0;
+        freeTail = size - 1;
         numFree = size;
         inFlightCount = 0;
         availIdx = 0;
@@ -352,9 +355,17 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     }
 
     private static void writeDesc(MemorySegment table, long off, long addr, int len, int flags, int next) {
-        table.set(LE64, off + DESC_ADDR, addr);
         // len (le32), flags (le16) and next (le16) share one aligned 8-byte little-endian word.
-        table.set(LE64, off + DESC_LEN, (len & 0xffff_ffffL) | (long) flags << 32 | (long) next << 48);
+        long word = (len & 0xffff_ffffL) | (long) flags << 32 | (long) next << 48;
+        // A reused descriptor usually holds these very values already (the free list is LIFO and a
+        // caller's buffers stay put): skipping the identical stores leaves the line shared in the
+        // device's cache instead of taking it away and making the device fetch it back.
+        if (table.get(LE64, off + DESC_ADDR) != addr) {
+            table.set(LE64, off + DESC_ADDR, addr);
+        }
+        if (table.get(LE64, off + DESC_LEN) != word) {
+            table.set(LE64, off + DESC_LEN, word);
+        }
     }
 
     @Override
@@ -389,6 +400,21 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     // ------------------------------------------------------------------ used buffers
 
     @Override
+    public boolean hasUsed() {
+        if (closed || broken != null) {
+            return true;        // let poll() report it
+        }
+        try {
+            // Acquire: the device's used idx is read before our own consumer index, so a waiter spinning
+            // here re-reads lastUsedIdx each round instead of a value the JIT kept from before the loop.
+            int u = (short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff;
+            return u != lastUsedIdx;
+        } catch (IllegalStateException closedMeanwhile) {
+            return true;
+        }
+    }
+
+    @Override
     public long poll() {
         checkUsable();
         final int last = lastUsedIdx;
@@ -415,8 +441,15 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         lastUsedIdx = (last + 1) & 0xffff;
         inFlight[id] = false;
         inFlightCount--;
-        freeNext[chainTail[id]] = freeHead;
-        freeHead = id;
+        // Freed descriptors go to the END of the free list (FIFO), not the front: a head is reused only
+        // after every other free one. A stale or duplicate used element naming a just-completed head then
+        // finds it free (USED_ID_NOT_IN_FLIGHT) instead of being taken for the next command's completion.
+        if (numFree == 0) {
+            freeHead = id;
+        } else {
+            freeNext[freeTail] = id;
+        }
+        freeTail = chainTail[id];
         numFree += heldDescs[id];
         lastLen = len;
         lastId = id;
