@@ -171,6 +171,21 @@ final class AdminQueueRunner {
         return n;
     }
 
+    /**
+     * Whether {@link #drain()} may find work: a lock-free look at the driver's index (a hint, see
+     * {@link DeviceQueue#hasAvailable()}). A stopped or closed queue answers true so that drain reports it.
+     */
+    boolean hasWork() {
+        if (fault != null) {
+            return false;       // already reported; the driver must reset the device
+        }
+        try {
+            return queue.hasAvailable();
+        } catch (RuntimeException closedMeanwhile) {
+            return true;
+        }
+    }
+
     /** Asks for doorbells again; returns true if work is already pending. */
     boolean enableNotifications() {
         return fault == null && !queue.isBroken() && queue.enableNotifications();

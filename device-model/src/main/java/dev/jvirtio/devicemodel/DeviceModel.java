@@ -359,11 +359,21 @@ public final class DeviceModel implements AutoCloseable {
         return work;
     }
 
+    /** Lock-free look at every admin queue: take the model's lock only when a driver published work. */
+    private boolean anyWork() {
+        for (AdminQueueRunner r : active) {
+            if (r.hasWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void deviceLoop() {
         int idle = 0;
         while (running) {
             int work = 0;
-            if (!ringFaults.vanished && active.length > 0) {
+            if (!ringFaults.vanished && anyWork()) {
                 synchronized (lock) {
                     work = drainAll();
                 }

@@ -76,6 +76,11 @@ public final class AdminClient implements AutoCloseable {
     private volatile AdminTracer tracer;
     private volatile long resets;
     private long discoveryEpoch;          // guarded by inUse; bumped by every device reset
+    /**
+     * A copy of {@link #inUse} indexed by group ordinal, replaced whole (never modified) under the inUse
+     * lock: the per-command opcode gate reads it without taking a lock.
+     */
+    private volatile OpcodeSet[] inUseByGroup = new OpcodeSet[GroupType.values().length];
     private FeatureSet features;
     private volatile boolean closed;
 
@@ -194,6 +199,10 @@ public final class AdminClient implements AutoCloseable {
      *                               Enable is clear: EINVAL / INVALID_GROUP); nothing is cached then
      */
     public OpcodeSet enabledOpcodes(GroupType group) {
+        OpcodeSet known = inUseByGroup[group.ordinal()];
+        if (known != null) {
+            return known;
+        }
         while (true) {
             long seen;
             synchronized (inUse) {
@@ -225,10 +234,18 @@ public final class AdminClient implements AutoCloseable {
                 if (discoveryEpoch == seen) {
                     supported.put(group, offered);
                     inUse.put(group, wanted);
+                    publishInUse();
                     return wanted;
                 }
             }
         }
+    }
+
+    /** Holds the inUse lock: replaces the lock-free copy of {@link #inUse}. */
+    private void publishInUse() {
+        OpcodeSet[] copy = new OpcodeSet[GroupType.values().length];
+        inUse.forEach((g, s) -> copy[g.ordinal()] = s);
+        inUseByGroup = copy;
     }
 
     /** What LIST_QUERY reported for {@code group} at discovery, if discovered. */
@@ -436,6 +453,7 @@ public final class AdminClient implements AutoCloseable {
                 discoveryEpoch++;
                 inUse.clear();
                 supported.clear();
+                publishInUse();
             }
             try {
                 bringUp();
