@@ -212,7 +212,7 @@ public final class AdminClient implements AutoCloseable {
                 }
                 seen = discoveryEpoch;
             }
-            OpcodeSet offered = run(AdminCommands.listQuery(group), false);
+            OpcodeSet offered = run(AdminCommands.listQuery(group), false, options.timeoutNanos());
             OpcodeSet wanted = offered.mask(implemented());
             AdminQueue[] generation = queues;
             try {
@@ -268,10 +268,23 @@ public final class AdminClient implements AutoCloseable {
      * @throws AdminQueueException              timeout, abandoned by recovery, device failed, closed
      */
     public <R> R execute(AdminCommand<R> cmd) {
-        return run(cmd, true);
+        return run(cmd, true, options.timeoutNanos());
     }
 
-    private <R> R run(AdminCommand<R> cmd, boolean gate) {
+    /**
+     * As {@link #execute(AdminCommand)}, with a deadline for each attempt of this command instead of the
+     * client's default (a command known to take long on the device, or a caller with a tighter budget).
+     *
+     * @throws IllegalArgumentException if {@code timeoutNanos} is not positive
+     */
+    public <R> R execute(AdminCommand<R> cmd, long timeoutNanos) {
+        if (timeoutNanos <= 0) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeoutNanos + " ns");
+        }
+        return run(cmd, true, timeoutNanos);
+    }
+
+    private <R> R run(AdminCommand<R> cmd, boolean gate, long timeoutNanos) {
         if (closed) {
             throw new AdminQueueException(AdminQueueException.Reason.CLOSED, "admin client is closed");
         }
@@ -291,7 +304,7 @@ public final class AdminClient implements AutoCloseable {
                 continue;
             }
             try {
-                return q.execute(cmd, options.timeoutNanos());
+                return q.execute(cmd, timeoutNanos);
             } catch (AdminCommandException e) {
                 if (!e.isRetryable() || attempt >= options.maxAttempts()) {
                     throw e;

@@ -463,16 +463,28 @@ public final class AdminQueue implements AutoCloseable {
             throw new IllegalArgumentException("ticket " + Long.toHexString(ticket) + " does not belong to " + cmd);
         }
         long start = System.nanoTime();
+        MemorySegment ownResponse;
+        try {
+            ownResponse = responseOf(slot);
+        } catch (IllegalStateException closedAlready) {
+            ownResponse = null;         // the queue was closed: the locked path below reports it
+        }
         int round = 0;
         int s;
         while ((s = state.get(slot)) == IN_FLIGHT) {
             int taken = 0;
             try {
-                // Take the lock only when the device posted something: a round then costs one read of
-                // the used index instead of a lock acquire and release, so the completion is seen sooner.
-                if (vq.hasUsed()) {
+                // Take the lock only when the device posted something: a round then costs two plain reads
+                // instead of a lock acquire and release, so the completion is seen sooner. Reading our own
+                // response's status word too (the device overwrites the marker before it publishes the
+                // used element) fetches that line in parallel with the used ring's, not after it.
+                if (vq.hasUsed() || ownResponse != null
+                        && ownResponse.get(ValueLayout.JAVA_INT_UNALIGNED, 0) != NOT_WRITTEN) {
                     taken = pollCompletions();
                 }
+            } catch (IllegalStateException closedMeanwhile) {
+                // Our response buffer was freed: close() failed every command in flight, so the state
+                // check above ends the loop (the deadline bounds it regardless).
             } catch (AdminQueueException brokenNow) {
                 // An impossible used element: every command still in flight, ours included, has been
                 // failed with it; a command already completed keeps its result. Either way our slot

@@ -84,7 +84,7 @@ class AdminClientTest {
             c.enabledOpcodes(GroupType.SR_IOV);
             long before = m.adminCommandsCompleted();
             UnsupportedAdminCommandException e = assertThrows(UnsupportedAdminCommandException.class,
-                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED)));
+                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED), SHORT));
             assertEquals(AdminOpcode.DEV_MODE_SET, e.opcode());
             assertEquals(before, m.adminCommandsCompleted(), "nothing reached the device");
         }
@@ -114,11 +114,11 @@ class AdminClientTest {
     void aLostCompletionTimesOutAndTheQueueIsResetForTheNextCommand(DeviceModelConfig.ProcessingMode mode)
             throws Exception {
         try (DeviceModel m = model(mode, 1);
-             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults().withTimeoutNanos(SHORT))) {
+             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults())) {
             c.enabledOpcodes(GroupType.SR_IOV);
             m.faults().dropCompletions(1);
             AdminQueueException e = assertThrows(AdminQueueException.class,
-                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED)));
+                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED), SHORT));
             assertEquals(AdminQueueException.Reason.TIMEOUT, e.reason());
             assertEquals(1, c.recoveries());
             assertEquals(0, c.queues()[0].inFlight(), "the timed-out slot was freed by the queue reset");
@@ -128,13 +128,25 @@ class AdminClientTest {
     }
 
     @Test
+    void aPerCommandDeadlineMustBePositive() throws Exception {
+        try (DeviceModel m = model(DeviceModelConfig.ProcessingMode.INLINE, 1); AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults())) {
+            var cmd = AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED);
+            assertThrows(IllegalArgumentException.class, () -> c.execute(cmd, 0));
+            assertThrows(IllegalArgumentException.class, () -> c.execute(cmd, -5));
+            assertFalse(m.engine().member(1).stopped(), "nothing was sent");
+            c.execute(cmd, SHORT);
+            assertTrue(m.engine().member(1).stopped());
+        }
+    }
+
+    @Test
     void aCorruptUsedIdBreaksTheQueueWithATypedErrorAndRecovers() throws Exception {
         try (DeviceModel m = model(DeviceModelConfig.ProcessingMode.THREAD, 1);
-             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults().withTimeoutNanos(SHORT))) {
+             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults())) {
             c.enabledOpcodes(GroupType.SR_IOV);
             m.ringFaults().corruptUsedId(1, 999);
             AdminQueueException e = assertThrows(AdminQueueException.class,
-                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED)));
+                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED), SHORT));
             assertEquals(AdminQueueException.Reason.QUEUE_BROKEN, e.reason());
             assertTrue(e.getMessage().contains("999"), e.getMessage());
             c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED));
@@ -145,12 +157,12 @@ class AdminClientTest {
     @Test
     void deviceNeedsResetLeadsToAFullResetThatRestoresTheOpcodeSets() throws Exception {
         try (DeviceModel m = model(DeviceModelConfig.ProcessingMode.THREAD, 1);
-             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults().withTimeoutNanos(SHORT))) {
+             AdminClient c = AdminClient.open(m.pf(), AdminClientOptions.defaults())) {
             OpcodeSet before = c.enabledOpcodes(GroupType.SR_IOV);
             m.raiseNeedsReset();
             m.faults().dropCompletions(1);
             assertThrows(AdminQueueException.class,
-                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED)));
+                    () -> c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED), SHORT));
             assertEquals(0, m.pfStatus() & 64, "DEVICE_NEEDS_RESET cleared by the device reset");
             assertArrayEquals(before.words(), new long[] {m.engine().inUse(1)}, "LIST_USE replayed");
             c.execute(AdminCommands.devModeSet(VfNumber.of(1), DevModeSet.Mode.STOPPED));
