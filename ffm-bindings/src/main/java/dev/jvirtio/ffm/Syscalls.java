@@ -100,6 +100,57 @@ public final class Syscalls {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
+    /**
+     * Per-thread native scratch for the calls that sit on wait and completion paths (read, write, pread,
+     * pwrite, poll, and the eventfd counter helpers): the errno capture area and the small argument structs
+     * are made once per thread, so those calls allocate nothing. No call uses it while another runs on the
+     * same thread. The memory is reclaimed with the thread's scratch object.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+        final MemorySegment state;
+        final MemorySegment pollfd;
+        final MemorySegment timespec;
+        final MemorySegment word;
+
+        private Scratch() {
+            Arena arena = Arena.ofAuto();
+            state = arena.allocate(CALL_STATE);
+            pollfd = arena.allocate(8, 4);
+            timespec = arena.allocate(16, 8);
+            word = arena.allocate(8, 8);
+        }
+
+        static Scratch get() {
+            return PER_THREAD.get();
+        }
+    }
+
+    /**
+     * Reads one 8-byte counter value (an eventfd's), without allocating.
+     *
+     * @throws NativeIoException with EAGAIN when a non-blocking fd has nothing to read
+     */
+    public static long readLong(int fd) throws NativeIoException {
+        MemorySegment word = Scratch.get().word;
+        long n = read(fd, word);
+        if (n != 8) {
+            throw new NativeIoException("read", Errno.EIO, fdContext(fd) + ": " + n + " of 8 bytes");
+        }
+        return word.get(JAVA_LONG, 0);
+    }
+
+    /** Writes one 8-byte counter value (adds to an eventfd's counter), without allocating. */
+    public static void writeLong(int fd, long value) throws NativeIoException {
+        MemorySegment word = Scratch.get().word;
+        word.set(JAVA_LONG, 0, value);
+        long n = write(fd, word);
+        if (n != 8) {
+            throw new NativeIoException("write", Errno.EIO, fdContext(fd) + ": " + n + " of 8 bytes");
+        }
+    }
+
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
@@ -362,8 +413,8 @@ public final class Syscalls {
     /** Reads up to {@code buf.byteSize()} bytes; returns the count read (0 at end of file). */
     public static long read(int fd, MemorySegment buf) throws NativeIoException {
         requireNative(buf, "read buffer");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        {
+            MemorySegment state = Scratch.get().state;
             long n;
             do {
                 try {
@@ -382,8 +433,8 @@ public final class Syscalls {
     /** Writes up to {@code buf.byteSize()} bytes; returns the count written. */
     public static long write(int fd, MemorySegment buf) throws NativeIoException {
         requireNative(buf, "write buffer");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        {
+            MemorySegment state = Scratch.get().state;
             long n;
             do {
                 try {
@@ -402,8 +453,8 @@ public final class Syscalls {
     /** Reads up to {@code buf.byteSize()} bytes at file offset {@code offset}; returns the count read. */
     public static long pread(int fd, MemorySegment buf, long offset) throws NativeIoException {
         requireNative(buf, "pread buffer");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        {
+            MemorySegment state = Scratch.get().state;
             long n;
             do {
                 try {
@@ -423,8 +474,8 @@ public final class Syscalls {
     /** Writes up to {@code buf.byteSize()} bytes at file offset {@code offset}; returns the count written. */
     public static long pwrite(int fd, MemorySegment buf, long offset) throws NativeIoException {
         requireNative(buf, "pwrite buffer");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        {
+            MemorySegment state = Scratch.get().state;
             long n;
             do {
                 try {
@@ -468,19 +519,21 @@ public final class Syscalls {
      *         the timeout passed or a signal interrupted the wait (EINTR; the caller re-checks its deadline)
      */
     public static int poll(int fd, int events, long timeoutNanos) throws NativeIoException {
-        try (Arena arena = Arena.ofConfined()) {
+        {
+            Scratch scratch = Scratch.get();
             // struct pollfd { int fd; short events; short revents; }
-            MemorySegment pfd = arena.allocate(8, 4);
+            MemorySegment pfd = scratch.pollfd;
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) events);
+            pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
             MemorySegment ts = MemorySegment.NULL;
             if (timeoutNanos >= 0) {
                 // struct timespec { time_t tv_sec; long tv_nsec; }
-                ts = arena.allocate(16, 8);
+                ts = scratch.timespec;
                 ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
                 ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
             }
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = scratch.state;
             int r;
             try {
                 r = (int) PPOLL.invokeExact(state, pfd, 1L, ts, MemorySegment.NULL);

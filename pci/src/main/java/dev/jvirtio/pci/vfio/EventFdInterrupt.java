@@ -6,9 +6,6 @@ import dev.jvirtio.ffm.Syscalls;
 import dev.jvirtio.ffm.gen.Kabi;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,16 +95,12 @@ public final class EventFdInterrupt implements InterruptVector, AutoCloseable {
         if (count <= 0) {
             throw new IllegalArgumentException("count must be positive: " + count);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            Syscalls.write(fd.get(), arena.allocateFrom(ValueLayout.JAVA_LONG, count));
-        }
+        Syscalls.writeLong(fd.get(), count);
     }
 
     private long drain(int f) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(ValueLayout.JAVA_LONG);
-            Syscalls.read(f, buf);
-            return buf.get(ValueLayout.JAVA_LONG, 0);
+        try {
+            return Syscalls.readLong(f);      // allocation-free: completion waits sit on the hot path
         } catch (NativeIoException e) {
             if (e.errno() == Errno.EAGAIN) {
                 return 0; // another reader took it between poll and read

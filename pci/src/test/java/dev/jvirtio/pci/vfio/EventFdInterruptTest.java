@@ -27,6 +27,35 @@ class EventFdInterruptTest {
         }
     }
 
+    /**
+     * A completion wait (signal, poll with a deadline, read) allocates nothing once the thread is warm.
+     * Until the JIT has compiled the downcalls the interpreter allocates on its own, and on a loaded
+     * machine that takes a while: so rounds run until one of them allocates (almost) nothing, at most 40.
+     * With an allocation per call (the arena each call used to make: ~100 bytes) no round ever would.
+     */
+    @Test
+    void signalPollAndAwaitAllocateNothing() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (EventFdInterrupt irq = EventFdInterrupt.create(0)) {
+            long sum = 0;
+            long best = Long.MAX_VALUE;
+            int rounds = 0;
+            while (rounds < 40 && best >= 20_000) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 20_000; i++) {
+                    irq.signal(1);
+                    sum += irq.await(1, TimeUnit.SECONDS);
+                    sum += irq.poll();
+                }
+                best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
+                rounds++;
+            }
+            assertTrue(best < 20_000, "every one of " + rounds + " rounds of 20,000 signal/await/poll allocated; "
+                    + "the least was " + best + " bytes");
+            assertEquals(rounds * 20_000L, sum, "every signal was counted once");
+        }
+    }
+
     @Test
     void awaitReturnsZeroWhenNothingArrivesBeforeTheDeadline() throws Exception {
         try (EventFdInterrupt irq = EventFdInterrupt.create(0)) {
