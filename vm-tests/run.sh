@@ -14,10 +14,13 @@ Usage: vm-tests/run.sh [options] [-- command [args...]]
   --keep           keep the run directory (console log, disk image, control dir, pcap)
   --timeout SEC    hard limit for the whole QEMU run (default 480); QEMU is killed when it is reached
   --no-build       do not (re)compile the vm-tests classes with Maven before running the suite
+  --bench          run benchmark P4 instead of the suite (userspace virtio-blk vs the guest kernel's driver
+                   under fio); adds two bench disks; prints "P4 userspace/kernel iops ratio: <x.xx>" last
   -h, --help       this text
 The command runs as root in the guest, in the current directory if it is inside the project, with
 VMRIG_GUEST=1 VMRIG_MODE VMRIG_BLK_BDF VMRIG_NET_BDF VMRIG_TARGETS VMRIG_HUGEPAGES VMRIG_CTL set.
-Environment: VMRIG_CACHE VMRIG_CPU VMRIG_SMP VMRIG_MEM VMRIG_HUGEPAGES VMRIG_DISK_SECTORS VMRIG_KERNEL_PKG.
+Environment: VMRIG_CACHE VMRIG_CPU VMRIG_SMP VMRIG_MEM VMRIG_HUGEPAGES VMRIG_DISK_SECTORS VMRIG_KERNEL_PKG,
+for --bench VMRIG_BENCH_MIB (bench image size, 1024), VMRIG_BENCH_SECONDS (per measurement, 10).
 USAGE
 }
 
@@ -25,7 +28,7 @@ USAGE
 . "$VMRIG_DIR/deps.sh"
 . "$VMRIG_DIR/guest-image.sh"
 
-mode=viommu accel=tcg verbose=0 keep=0 timeout_s=480 build=1
+mode=viommu accel=tcg verbose=0 keep=0 timeout_s=480 build=1 bench=0
 cmd=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
     --timeout=*) timeout_s=${1#*=}; shift ;;
     --no-build) build=0; shift ;;
+    --bench) bench=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; cmd=("$@"); break ;;
     *) usage >&2; vmrig_die "unknown argument: $1" ;;
@@ -48,9 +52,17 @@ done
 case "$accel" in tcg|kvm) ;; *) vmrig_die "--accel must be tcg or kvm" ;; esac
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || vmrig_die "--timeout needs whole seconds"
 . "$VMRIG_DIR/modes/$mode.sh"
+if [ "$bench" = 1 ]; then
+  [ ${#cmd[@]} -eq 0 ] || vmrig_die "--bench runs its own command; give no command with it"
+  . "$VMRIG_DIR/bench.sh"
+  bench_mib=${VMRIG_BENCH_MIB:-1024} bench_seconds=${VMRIG_BENCH_SECONDS:-10}
+  [[ "$bench_mib" =~ ^[1-9][0-9]*$ && "$bench_seconds" =~ ^[1-9][0-9]*$ ]] \
+    || vmrig_die "VMRIG_BENCH_MIB and VMRIG_BENCH_SECONDS must be positive numbers"
+fi
 
 t_start=$(vmrig_now)
 vmrig_host_deps
+if [ "$bench" = 1 ]; then vmrig_bench_deps; fi
 vmrig_guest_image
 
 # The guest sees the host root read-only at the same paths, so the host's JDK is the guest's JDK.
@@ -58,9 +70,13 @@ java_home=$(. "$REPO_DIR/scripts/find-jdk.sh" >/dev/null && printf '%s' "$JAVA_H
   || vmrig_die "no JDK >= 22 found (scripts/find-jdk.sh)"
 
 suite=0
-if [ ${#cmd[@]} -eq 0 ]; then
+if [ "$bench" = 1 ]; then
+  cmd=(/bin/bash "$VMRIG_DIR/guest-bench.sh" "$bench_seconds")
+elif [ ${#cmd[@]} -eq 0 ]; then
   suite=1
   cmd=(/bin/bash "$VMRIG_DIR/guest-suite.sh")
+fi
+if [ "$suite" = 1 ] || [ "$bench" = 1 ]; then
   if [ "$build" = 1 ]; then
     vmrig_log "compiling vm-tests (mvn -pl vm-tests -am test-compile)"
     mkdir -p "$VMRIG_CACHE"
@@ -109,9 +125,17 @@ echo "VMRIG_DISK_SECTORS=$disk_sectors" >> "$ctl/env"
 awk -v sectors="$disk_sectors" -f "$VMRIG_DIR/disk-pattern.awk" > "$run/disk.img"
 cp "$run/disk.img" "$run/disk-packed.img"
 disk_sum=$(sha256sum < "$run/disk.img")
+bench_args=() bench_append=
+if [ "$bench" = 1 ]; then
+  vmrig_log "writing the ${bench_mib} MiB bench image"
+  vmrig_bench_image "$run/bench.img" "$bench_mib"
+  vmrig_bench_qemu_args "$run/bench.img"
+  bench_args=("${VMRIG_BENCH_QEMU_ARGS[@]}")
+  bench_append="rig.bench=$VMRIG_BENCH_USER_PORT rig.kblk=$VMRIG_BENCH_KERNEL_PORT"
+fi
 
 hugepages=${VMRIG_HUGEPAGES:-64}
-append="console=ttyS0 panic=-1 hugepages=$hugepages rig.mode=$mode rig.share=$REPO_DIR $MODE_APPEND"
+append="console=ttyS0 panic=-1 hugepages=$hugepages rig.mode=$mode rig.share=$REPO_DIR $MODE_APPEND $bench_append"
 [ "$verbose" = 1 ] || append="quiet $append"
 if [ "$accel" = kvm ]; then accel_args=(-accel kvm -cpu "${VMRIG_CPU:-host}")
 else accel_args=(-accel tcg,thread=multi -cpu "${VMRIG_CPU:-max}"); fi
@@ -136,12 +160,15 @@ qemu=(qemu-system-x86_64 -name vmrig -pidfile "$qemu_pid_file"
   -device pcie-root-port,id=rp3,chassis=3,slot=3
   -drive "if=none,id=d1,file=$run/disk-packed.img,format=raw,cache=unsafe"
   -device "virtio-blk-pci,drive=d1,bus=rp3,iommu_platform=$MODE_IOMMU_PLATFORM,serial=vmrig-disk-packed,packed=on"
+  ${bench_args[@]+"${bench_args[@]}"}
 )
 printf '%q ' "${qemu[@]}" > "$run/qemu.cmdline"
 
 # mawk reads its input in blocks unless told otherwise; the console must stream.
 filter=(awk); awk -W version 2>/dev/null | grep -q mawk && filter=(awk -W interactive)
 vmrig_log "booting guest ($mode, $accel, timeout ${timeout_s}s)"
+# The bench competes with whatever else runs here (TCG is pure CPU): record the host's load around it.
+if [ "$bench" = 1 ]; then vmrig_log "host load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"; fi
 t_boot=$(vmrig_now)
 set +e
 timeout -k 5 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$run/console.log" | "${filter[@]}" -v verbose="$verbose" '
@@ -152,6 +179,7 @@ timeout -k 5 "$timeout_s" "${qemu[@]}" < /dev/null 2>&1 | tee "$run/console.log"
 qemu_rc=${PIPESTATUS[0]}
 set -e
 vmrig_log "guest finished in $(vmrig_since "$t_boot") s (total $(vmrig_since "$t_start") s)"
+if [ "$bench" = 1 ]; then vmrig_log "host load after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"; fi
 
 rig_error=
 if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then rig_error="QEMU killed after the ${timeout_s}s timeout"
@@ -165,6 +193,19 @@ if [ -n "$rig_error" ]; then
   fi
 fi
 cmd_rc=$(cat "$ctl/rc" 2>/dev/null || echo 255)
+
+if [ "$bench" = 1 ]; then
+  # Nothing is written by the bench (its disks are read-only), so there is nothing for the host to check.
+  # The result line comes again as the very last line, after the rig's own messages.
+  [ -n "$rig_error" ] && exit 2
+  p4=$(grep -a '^P4 userspace/kernel iops ratio: ' "$run/console.log" | tail -n 1 | sed 's/\r$//')
+  if [ -z "$p4" ] || [ "$cmd_rc" != 0 ]; then
+    vmrig_log "the bench failed (guest exit status $cmd_rc)"
+    exit 1
+  fi
+  echo "$p4"
+  exit 0
+fi
 
 # Host-side checks; each counts as one test in the suite's totals.
 host_pass=0 host_fail=0

@@ -14,10 +14,12 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-MODE=viommu SHARE= HUGEPAGES=0
+MODE=viommu SHARE= HUGEPAGES=0 BENCH_PORT= KBLK_PORT=
 for w in $(cat /proc/cmdline); do
   case "$w" in
     rig.mode=*) MODE=${w#rig.mode=} ;;
+    rig.bench=*) BENCH_PORT=${w#rig.bench=} ;;
+    rig.kblk=*) KBLK_PORT=${w#rig.kblk=} ;;
     rig.share=*) SHARE=${w#rig.share=} ;;
     hugepages=*) HUGEPAGES=${w#hugepages=} ;;
   esac
@@ -26,15 +28,20 @@ done
 # 1. Take the virtio functions over. 0x1009/0x1049 are virtio-9p (transitional/modern): they carry the
 # shares and stay with virtio_pci. A kernel with virtio_pci built in may have bound the others already,
 # so unbind those (driver_override alone only acts on the next probe).
-TARGETS= BLK= BLK_PACKED= NET=
+# run.sh --bench adds two blk functions, known by the root port they sit behind: rig.bench= (taken over like
+# the others, VMRIG_BENCH_BDF) and rig.kblk= (left to virtio_pci + virtio_blk, VMRIG_KBLK_BDF).
+TARGETS= BLK= BLK_PACKED= NET= BENCH= KBLK=
 for d in /sys/bus/pci/devices/*; do
   [ "$(cat "$d/vendor")" = 0x1af4 ] || continue
   dev=$(cat "$d/device")
   case "$dev" in 0x1009|0x1049) continue ;; esac
   bdf=${d##*/}
+  port=$(readlink -f "$d"); port=${port%/*}; port=${port##*/}
+  if [ -n "$KBLK_PORT" ] && [ "$port" = "$KBLK_PORT" ]; then KBLK=$bdf; continue; fi
   echo vfio-pci > "$d/driver_override" || die "driver_override failed for $bdf"
   [ -e "$d/driver" ] && echo "$bdf" > "$d/driver/unbind"
   TARGETS="$TARGETS $bdf"
+  if [ -n "$BENCH_PORT" ] && [ "$port" = "$BENCH_PORT" ]; then BENCH=$bdf; continue; fi
   case "$dev" in
     # Two blk functions: the split-ring disk behind root port 1 comes first in BDF order, the packed=on disk
     # behind root port 3 second (the tests confirm which is which by the serial each answers to GET_ID).
@@ -47,6 +54,7 @@ TARGETS=${TARGETS# }
 # 2. Shares. The control dir holds env, cmd (written by the host) and rc (written here).
 modprobe virtio_pci || die "modprobe virtio_pci"
 modprobe 9pnet_virtio && modprobe 9p || die "modprobe 9p"
+if [ -n "$KBLK" ]; then modprobe virtio_blk || die "modprobe virtio_blk"; fi
 O9P=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o "$O9P,cache=none" ctl /ctl || die "mount ctl"
 mount -t 9p -o "$O9P,ro,cache=loose" hostroot /host || die "mount host root"
@@ -84,7 +92,7 @@ chroot /host /usr/bin/env -i \
   PATH="${JAVA_HOME:+$JAVA_HOME/bin:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
   HOME=/root TERM=dumb LANG=C.UTF-8 JAVA_HOME="$JAVA_HOME" \
   VMRIG_GUEST=1 VMRIG_MODE="$MODE" VMRIG_BLK_BDF="$BLK" VMRIG_BLK_PACKED_BDF="$BLK_PACKED" VMRIG_NET_BDF="$NET" \
-  VMRIG_TARGETS="$TARGETS" VMRIG_DISK_SECTORS="$VMRIG_DISK_SECTORS" \
+  VMRIG_TARGETS="$TARGETS" VMRIG_DISK_SECTORS="$VMRIG_DISK_SECTORS" VMRIG_BENCH_BDF="$BENCH" VMRIG_KBLK_BDF="$KBLK" \
   VMRIG_HUGEPAGES="$HUGEPAGES" VMRIG_SHARE="$SHARE" VMRIG_CTL=/run/vmrig \
   /bin/bash -c 'cd "$1" && exec /bin/bash /run/vmrig/cmd' vmrig "$VMRIG_CWD" </dev/console >/dev/console 2>&1
 rc=$?

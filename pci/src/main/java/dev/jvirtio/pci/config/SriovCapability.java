@@ -1,6 +1,9 @@
 package dev.jvirtio.pci.config;
 
+import dev.jvirtio.pci.PciAddress;
+
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The SR-IOV extended capability (ID 0x0010), all registers decoded (PCIe base spec, "SR-IOV Extended
@@ -8,7 +11,12 @@ import java.util.List;
  *
  * <pre>{@code
  * config.sriov().ifPresent(s -> System.out.println(s.numVfs() + "/" + s.totalVfs() + " VFs, enable=" + s.vfEnable()));
+ * PciAddress vf1 = config.sriov().orElseThrow().vfAddress(pf, 1);   // PF routing ID + First VF Offset
  * }</pre>
+ *
+ * <p>First VF Offset and VF Stride may change when NumVFs or ARI Capable Hierarchy is written (the PCIe
+ * spec allows it), so {@link #vfAddress} is only as current as the configuration it was parsed from: parse it
+ * again after enabling VFs.
  *
  * @param offset                 config offset of the header
  * @param version                capability version
@@ -84,6 +92,58 @@ public record SriovCapability(int offset, int version, int next, int capabilitie
     /** VF Migration Capable (the virtio spec asks SR-IOV group owners to keep VF migration off). */
     public boolean vfMigrationCapable() {
         return (capabilities & CAP_VF_MIGRATION_CAPABLE) != 0;
+    }
+
+    /**
+     * The address of VF {@code vfNumber} (1-based) of the PF at {@code pf}, from the routing fields:
+     * routing ID = PF routing ID + First VF Offset + (vfNumber - 1) * VF Stride, where a routing ID is
+     * {@code bus << 8 | device << 3 | function}. A VF may land on a higher bus than its PF.
+     *
+     * @throws IllegalArgumentException if {@code vfNumber} is outside 1..TotalVFs, or the VF's routing ID
+     *                                  would pass bus 255 (a capability no real device can have)
+     */
+    public PciAddress vfAddress(PciAddress pf, int vfNumber) {
+        Objects.requireNonNull(pf, "pf");
+        if (vfNumber < 1 || vfNumber > totalVfs) {
+            throw new IllegalArgumentException("VF number " + vfNumber + " outside 1.." + totalVfs + " (TotalVFs of "
+                    + pf + ")");
+        }
+        long rid = routingId(pf) + (long) firstVfOffset + (long) (vfNumber - 1) * vfStride;
+        if (rid > 0xffff) {
+            throw new IllegalArgumentException("VF " + vfNumber + " of " + pf + " would have routing ID 0x"
+                    + Long.toHexString(rid) + " (First VF Offset " + firstVfOffset + ", VF Stride " + vfStride
+                    + "), beyond bus 255");
+        }
+        int r = (int) rid;
+        return new PciAddress(pf.domain(), r >>> 8, r >>> 3 & 0x1f, r & 7);
+    }
+
+    /**
+     * The inverse of {@link #vfAddress}: the 1-based VF number of {@code vf} under the PF at {@code pf}, or 0
+     * when no VF number in 1..TotalVFs maps to that address (another domain, before the first VF, between
+     * two strides, past the last).
+     */
+    public int vfNumber(PciAddress pf, PciAddress vf) {
+        Objects.requireNonNull(pf, "pf");
+        Objects.requireNonNull(vf, "vf");
+        if (vf.domain() != pf.domain() || totalVfs == 0) {
+            return 0;
+        }
+        long delta = routingId(vf) - routingId(pf) - (long) firstVfOffset;
+        if (delta < 0) {
+            return 0;
+        }
+        if (vfStride == 0) {
+            return delta == 0 ? 1 : 0; // every VF shares one routing ID: only VF 1 is identifiable
+        }
+        if (delta % vfStride != 0 || delta / vfStride >= totalVfs) {
+            return 0;
+        }
+        return (int) (delta / vfStride) + 1;
+    }
+
+    private static long routingId(PciAddress a) {
+        return (long) a.bus() << 8 | a.device() << 3 | a.function();
     }
 
     /** VF Migration Interrupt Message Number (Capabilities bits 31:21). */

@@ -292,7 +292,7 @@ public final class VfioDevice implements AutoCloseable {
             Syscalls.ioctl(fd.get(), Ioctl.VFIO_DEVICE_BIND_IOMMUFD, s, "VFIO_DEVICE_BIND_IOMMUFD", address.toString());
             return kabi_vfio_device_bind_iommufd.out_devid(s);
         } catch (NativeIoException e) {
-            throw Native.failed(e, address, "binding the device to iommufd");
+            throw VfioGroup.openFailure(e, address, vfToken, "binding the device to iommufd");
         }
     }
 

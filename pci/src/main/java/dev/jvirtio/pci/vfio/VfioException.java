@@ -38,6 +38,12 @@ public class VfioException extends IOException {
         GROUP_NOT_VIABLE,
         /** The group or device is already in use (EBUSY): another process or container holds it. */
         BUSY,
+        /**
+         * vfio-pci refused the SR-IOV VF token (EACCES when getting or binding the device): a VF of a vfio-pci
+         * PF was opened without a token or with one other than the PF's owner set, or a PF whose VFs are in
+         * use was opened without the token they use.
+         */
+        VF_TOKEN_REJECTED,
         /** The kernel lacks something required: API version, IOMMU type, backend, capability. */
         UNSUPPORTED,
         /** Only a no-IOMMU group exists, but the options did not ask for {@link VfioBackend#NOIOMMU}. */

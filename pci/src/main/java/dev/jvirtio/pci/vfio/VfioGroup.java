@@ -12,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.UUID;
 
 /**
  * A VFIO group ({@code /dev/vfio/<N>} or {@code /dev/vfio/noiommu-<N>}): the unit of isolation the IOMMU
@@ -96,24 +97,36 @@ public final class VfioGroup implements AutoCloseable {
      * Opens one device of the group ({@code VFIO_GROUP_GET_DEVICE_FD}); {@code vfToken} is needed for a VF
      * of a vfio-pci PF (and for such a PF once its VFs are in use), null otherwise.
      */
-    public VfioDevice openDevice(PciAddress address, java.util.UUID vfToken) throws VfioException {
+    public VfioDevice openDevice(PciAddress address, UUID vfToken) throws VfioException {
         String name = VfToken.deviceName(address, vfToken);
         int dfd;
         try (Arena arena = Arena.ofConfined()) {
             dfd = Syscalls.ioctl(fd.get(), Ioctl.VFIO_GROUP_GET_DEVICE_FD, arena.allocateFrom(name),
                     "VFIO_GROUP_GET_DEVICE_FD", path + " device " + address);
         } catch (NativeIoException e) {
-            String hint = "";
-            if (e.errno() == Errno.EACCES && vfToken == null) {
-                hint = " (a VF of a vfio-pci PF, or a PF with VFs in use, needs the VF token: VfioOptions.withVfToken)";
-            } else if (e.errno() == Errno.EACCES) {
-                hint = " (wrong VF token?)";
-            } else if (e.errno() == Errno.EINVAL) {
-                hint = " (the group has no container with an IOMMU set yet, or the device is not in this group)";
-            }
-            throw Native.failed(e, address, "opening the device through " + path + hint);
+            throw openFailure(e, address, vfToken, "opening the device through " + path);
         }
         return new VfioDevice(new OwnedFd(dfd, "VFIO device " + address), address);
+    }
+
+    /**
+     * The typed error for a failed {@code VFIO_GROUP_GET_DEVICE_FD} or {@code VFIO_DEVICE_BIND_IOMMUFD}.
+     * vfio-pci answers EACCES only for the VF token (its {@code match} and {@code bind} hooks check nothing
+     * else that way), so EACCES becomes {@link VfioException.Kind#VF_TOKEN_REJECTED} with advice that depends
+     * on whether a token was given.
+     */
+    static VfioException openFailure(NativeIoException e, PciAddress address, UUID vfToken, String doing) {
+        if (e.errno() == Errno.EACCES) {
+            String why = vfToken == null
+                    ? "no VF token was given, but a VF of a vfio-pci PF (or a PF whose VFs are in use) needs the token "
+                    + "the PF's owner set (VfioOptions.withVfToken)"
+                    : "the VF token " + VfToken.format(vfToken) + " is not the one the PF's owner set "
+                    + "(VfioDevice.setVfToken on the PF)";
+            return new VfioException(VfioException.Kind.VF_TOKEN_REJECTED, address, doing + " was refused ("
+                    + e.errnoName() + "): " + why, e);
+        }
+        return Native.failed(e, address, doing + (e.errno() == Errno.EINVAL
+                ? " (the group has no container with an IOMMU set yet, or the device is not in this group)" : ""));
     }
 
     /** Whether the group is still open. */

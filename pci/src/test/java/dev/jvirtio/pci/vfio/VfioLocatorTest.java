@@ -171,6 +171,29 @@ class VfioLocatorTest {
     }
 
     @Test
+    void eaccesWhenGettingADeviceIsAVfTokenRefusal() {
+        java.util.UUID token = java.util.UUID.fromString("2ab74924-c335-45f4-9b16-8569e5b08258");
+        NativeIoException eacces = new NativeIoException("ioctl", Errno.EACCES, "VFIO_GROUP_GET_DEVICE_FD");
+        VfioException wrong = VfioGroup.openFailure(eacces, bdf("0000:04:00.1"), token, "opening the device");
+        assertEquals(VfioException.Kind.VF_TOKEN_REJECTED, wrong.kind());
+        assertTrue(wrong.getMessage().startsWith("0000:04:00.1: opening the device was refused (EACCES)"),
+                wrong.getMessage());
+        assertTrue(wrong.getMessage().contains("2ab74924-c335-45f4-9b16-8569e5b08258 is not the one"), wrong.getMessage());
+        assertTrue(wrong.getCause() == eacces);
+        VfioException none = VfioGroup.openFailure(eacces, bdf("0000:04:00.1"), null, "opening the device");
+        assertEquals(VfioException.Kind.VF_TOKEN_REJECTED, none.kind());
+        assertTrue(none.getMessage().contains("no VF token was given"), none.getMessage());
+        assertTrue(none.getMessage().contains("VfioOptions.withVfToken"), none.getMessage());
+        // Anything else keeps its old meaning.
+        VfioException inval = VfioGroup.openFailure(new NativeIoException("ioctl", Errno.EINVAL, "x"),
+                bdf("0000:04:00.1"), token, "opening the device");
+        assertEquals(VfioException.Kind.FAILED, inval.kind());
+        assertTrue(inval.getMessage().contains("no container with an IOMMU set yet"), inval.getMessage());
+        assertEquals(VfioException.Kind.BUSY, VfioGroup.openFailure(new NativeIoException("ioctl", Errno.EBUSY, "x"),
+                bdf("0000:04:00.1"), null, "opening the device").kind());
+    }
+
+    @Test
     void groupNotViableMessageNamesTheOtherFunctionsAndTheirDrivers() {
         FakeVfioTree t = new FakeVfioTree(tmp)
                 .addFunction(BLK, "vfio-pci", 5)

@@ -23,7 +23,9 @@ public final class BlkException extends IOException {
         /** No completion before the deadline; the driver is unusable until the device is reset. */
         TIMEOUT,
         /** Refused by the driver before anything reached the device (range, alignment, read-only). */
-        REFUSED
+        REFUSED,
+        /** The request succeeded but the data is not what the disk holds there (a block of the bench image). */
+        WRONG_DATA
     }
 
     private final Kind kind;

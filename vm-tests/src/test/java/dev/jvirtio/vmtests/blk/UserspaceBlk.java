@@ -21,6 +21,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -506,6 +507,132 @@ public final class UserspaceBlk implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * The benchmark loop of P4 (vm-tests/run.sh --bench): keeps {@code depth} reads of {@code blockSectors}
+     * sectors each in flight at uniformly random block-aligned positions for {@code nanos}, busy polling the used
+     * ring, and refills every slot as soon as its read completes (one doorbell per batch of completions, as a
+     * polled driver does). Completions after the window are reaped but not counted.
+     *
+     * <p>Allocation-free once running: slots, chains and the random generator are set up before the loop, and
+     * the loop only touches primitives, the ring and the DMA region. Each completion is checked as strictly as
+     * {@link #read} checks it (used length, status byte); with {@code tagged}, the first 8 bytes of every block
+     * must also hold its block number (little-endian), as in the rig's bench image, so a read of the wrong
+     * block or no DMA at all is caught, not counted. A failed check leaves requests in flight: the driver is
+     * then unusable until closed (which resets the device).
+     *
+     * @param depth        requests in flight, 1..{@link #slots()}
+     * @param blockSectors sectors per read (8 for 4 KiB), at most the request size limit
+     * @param nanos        length of the measured window
+     * @param seed         seed of the block sequence
+     * @return the reads completed inside the window
+     * @throws BlkException on a failed or short completion, a wrong block tag, or no completion for the
+     *                      driver's timeout
+     */
+    public long randomReads(int depth, int blockSectors, long nanos, long seed, boolean tagged) throws IOException {
+        checkUsable();
+        if (depth < 1 || depth > slots || depth > freeCount) {
+            throw new IllegalArgumentException("depth must be 1.." + Math.min(slots, freeCount) + ", got " + depth);
+        }
+        if (blockSectors < 1 || blockSectors > options.maxSectorsPerRequest() || capacity < blockSectors) {
+            throw new IllegalArgumentException("block of " + blockSectors + " sectors does not fit the request limit "
+                    + options.maxSectorsPerRequest() + " or the capacity " + capacity);
+        }
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("the window must be positive");
+        }
+        int len = blockSectors * SECTOR_SIZE;
+        long blocks = capacity / blockSectors;
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < depth; i++) {
+            submitRead(freeSlots[--freeCount], rng.nextLong(blocks) * blockSectors, len);
+        }
+        queue.kick();
+        long start = System.nanoTime();
+        long end = start + nanos;
+        long lastProgress = start;
+        long counted = 0;
+        boolean open = true;
+        while (true) {
+            int reaped = 0;
+            for (long token = queue.poll(); token != Virtqueue.NONE; token = queue.poll()) {
+                int slot = (int) token;
+                checkRead(slot, len, blockSectors, tagged);
+                reaped++;
+                if (open) {
+                    counted++;
+                    submitRead(slot, rng.nextLong(blocks) * blockSectors, len);
+                } else {
+                    freeSlots[freeCount++] = slot;
+                }
+            }
+            long now = System.nanoTime();
+            if (reaped > 0) {
+                requests += reaped;
+                lastProgress = now;
+                if (open) {
+                    queue.kick();
+                }
+            } else if (now - lastProgress > options.timeoutNanos()) {
+                throw timeout();
+            }
+            if (open && now - end >= 0) {
+                open = false;
+            }
+            if (!open && queue.inFlight() == 0) {
+                break;
+            }
+            if (reaped == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        return counted;
+    }
+
+    /** Fills {@code slot} with a T_IN of {@code len} bytes at {@code sector} and adds it to the ring (not kicked). */
+    private void submitRead(int slot, long sector, int len) {
+        prepare(slot, T_IN, sector, len, true, 0);
+        long data = dataOffset(slot);
+        mem.set(LE64, data, -1L); // the device must overwrite it (the block tag check notices if it did not)
+        long chain = queue.begin().readable(buffers, headerOffset(slot), HEADER_SIZE)
+                .writable(buffers, data, len)
+                .writable(buffers, statusOffset(slot), 1)
+                .commit(slot);
+        if (chain == Virtqueue.NO_SPACE) {
+            throw new IllegalStateException("ring full with " + queue.inFlight() + " request(s) in flight");
+        }
+    }
+
+    /** Checks a completed benchmark read; a failure breaks the driver (other reads are still in flight). */
+    private void checkRead(int slot, int len, int blockSectors, boolean tagged) throws BlkException {
+        BlkException e = readProblem(slot, len, blockSectors, tagged);
+        if (e != null) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    private BlkException readProblem(int slot, int len, int blockSectors, boolean tagged) {
+        int used = queue.lastUsedLength();
+        int status = mem.get(ValueLayout.JAVA_BYTE, statusOffset(slot)) & 0xff;
+        if (used != len + 1) {
+            return error(BlkException.Kind.SHORT_COMPLETION, slot, -1, "used length " + Integer.toUnsignedString(used)
+                    + ", expected " + (len + 1));
+        }
+        if (status != S_OK) {
+            return error(status == S_IOERR ? BlkException.Kind.IOERR : status == S_UNSUPP ? BlkException.Kind.UNSUPP
+                    : BlkException.Kind.BAD_STATUS, slot, status, "status " + status);
+        }
+        if (tagged) {
+            long tag = mem.get(LE64, dataOffset(slot));
+            long block = slotSector[slot] / blockSectors;
+            if (tag != block) {
+                return error(BlkException.Kind.WRONG_DATA, slot, status, "block " + block + " starts with 0x"
+                        + Long.toHexString(tag) + ", not its number: wrong block read, or no data written");
+            }
+        }
+        return null;
     }
 
     private void prepare(int slot, int type, long sector, int len, boolean writable, int callerOffset) {
