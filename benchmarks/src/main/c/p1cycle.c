@@ -90,9 +90,18 @@ struct iommu {
 
 static bool permits(enum access have, enum access want) { return have == ACC_READ_WRITE || have == want; }
 
-/* Resolves [iova, iova+len) to host memory; returns false where SoftwareIommu.translate would throw. */
-static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, enum access want, uint8_t **out) {
-    struct iommu_table *t = atomic_load_explicit(&m->table, memory_order_acquire);
+/* One-entry translation cache (DeviceMemory.Translation's cached mapping): valid while the table snapshot
+ * it came from is the current one. */
+struct tlb {
+    const struct iommu_table *table; /* NULL: empty */
+    uint64_t first, last;
+    enum access access;
+    uint8_t *memory;
+};
+
+/* The full lookup of SoftwareIommu.translateMiss: binary search, range and access checks; fills the cache. */
+static bool iommu_translate_miss(struct iommu *m, struct iommu_table *t, uint64_t iova, int64_t len,
+                                 enum access want, uint8_t **out, struct tlb *c) {
     if (atomic_load_explicit(&m->closed, memory_order_acquire)) return false;
     if ((int64_t) iova < 0 || len < 0 || (int64_t) (iova + len) < (int64_t) iova) return false;
     int lo = 0, hi = t->n - 1, found = -1;
@@ -104,7 +113,23 @@ static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, 
     if (len > 0 && iova + len - 1 > t->last[found]) return false;
     if (!permits(t->access[found], want)) return false;
     *out = t->memory[found] + (iova - t->first[found]);
+    if (c) *c = (struct tlb) {t, t->first[found], t->last[found], t->access[found], t->memory[found]};
     return true;
+}
+
+/* Resolves [iova, iova+len) to host memory; returns false where SoftwareIommu.translate would throw. A cache
+ * hit re-checks what the full lookup would (current snapshot, range inside the mapping, access). */
+static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, enum access want, uint8_t **out,
+                                   struct tlb *c) {
+    struct iommu_table *t = atomic_load_explicit(&m->table, memory_order_acquire);
+    if (c && c->table == t) {
+        int64_t room = (int64_t) (c->last - iova);
+        if (iova >= c->first && room >= 0 && len >= 0 && len - 1 <= room && permits(c->access, want)) {
+            *out = c->memory + (iova - c->first);
+            return true;
+        }
+    }
+    return iommu_translate_miss(m, t, iova, len, want, out, c);
 }
 
 /* A mapped region: CPU memory, its IOVA, and a shared lifetime flag (DmaRegion's volatile closed). */
@@ -160,11 +185,14 @@ struct device_chain {
     uint8_t *buffers[QUEUE_SIZE];
     int id, count, readable_count;
     int64_t readable_bytes, writable_bytes;
+    struct tlb tlb;
 };
 
 static inline void dc_reset(struct device_chain *c) {
     c->count = 0; c->readable_count = 0; c->readable_bytes = 0; c->writable_bytes = 0; c->id = -1;
 }
+
+static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable);
 
 /* DeviceChain.add: protocol checks, then the IOMMU translation of the buffer. */
 static inline void dc_add(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable,
@@ -173,8 +201,18 @@ static inline void dc_add(struct device_chain *c, struct iommu *m, uint64_t iova
     if (!writable && c->readable_count != c->count) fail("driver fault: readable after writable", where, 0);
     int64_t len = length;
     if (c->readable_bytes + c->writable_bytes + len > (int64_t) MAX_CHAIN_BYTES) fail("driver fault: 2^32", where, 0);
+    dc_store(c, m, iova, length, writable);
+}
+
+/* DeviceChain.single: the first buffer of a freshly reset chain, whose shape checks cannot fail. */
+static inline void dc_single(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
+    dc_store(c, m, iova, length, writable);
+}
+
+static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
+    int64_t len = length;
     uint8_t *p = NULL;
-    if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p)) {
+    if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p, &c->tlb)) {
         fail("driver fault: buffer refused by the IOMMU", (long) iova, len);
     }
     c->iovas[c->count] = iova;
@@ -344,9 +382,9 @@ static void split_device_init(struct split_device *d, struct iommu *m, uint64_t 
     d->size = QUEUE_SIZE;
     d->mask = QUEUE_SIZE - 1;
     /* The ring areas are translated once, when the queue is enabled. */
-    if (!iommu_translate(m, desc_iova, (int64_t) s_desc_size(QUEUE_SIZE), ACC_READ, &d->desc)
-        || !iommu_translate(m, avail_iova, (int64_t) s_avail_size(QUEUE_SIZE), ACC_READ, &d->avail)
-        || !iommu_translate(m, used_iova, 6 + 8 * QUEUE_SIZE, ACC_READ_WRITE, &d->used)) {
+    if (!iommu_translate(m, desc_iova, (int64_t) s_desc_size(QUEUE_SIZE), ACC_READ, &d->desc, NULL)
+        || !iommu_translate(m, avail_iova, (int64_t) s_avail_size(QUEUE_SIZE), ACC_READ, &d->avail, NULL)
+        || !iommu_translate(m, used_iova, 6 + 8 * QUEUE_SIZE, ACC_READ_WRITE, &d->used, NULL)) {
         fail("ring area refused by the IOMMU", 0, 0);
     }
 }
@@ -355,14 +393,16 @@ static inline void split_dev_check(const struct split_device *d) {
     if (d->broken) fail("device queue broken", 0, 0);
 }
 
-static inline void split_walk(struct split_device *d, int head) {
+/* SplitDeviceQueue.walk: the general walk; addr and word are the head descriptor's. */
+static void split_walk(struct split_device *d, int head, uint64_t addr, uint64_t word) {
     int i = head, visited = 0;
     for (;;) {
         if (++visited > d->size) fail("driver fault: descriptor loop", i, 0);
-        const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * i;
-        uint64_t addr = ld64(p);
-        /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
-        uint64_t word = ld64(p + 8);
+        if (visited > 1) {
+            const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * i;
+            addr = ld64(p);
+            word = ld64(p + 8);
+        }
         uint32_t len = (uint32_t) word;
         int flags = (int) (word >> 32) & 0xffff;
         if (flags & S_F_INDIRECT) fail("driver fault: INDIRECT not negotiated", i, 0);
@@ -390,7 +430,16 @@ static inline struct device_chain *split_pop(struct split_device *d) {
     if (d->in_flight[head]) fail("driver fault: head in use", head, 0);
     dc_reset(&d->chain);
     d->chain.id = head;
-    split_walk(d, head);
+    const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * head;
+    uint64_t addr = ld64(p);
+    /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
+    uint64_t word = ld64(p + 8);
+    int flags = (int) (word >> 32) & 0xffff;
+    if ((flags & (S_F_NEXT | S_F_INDIRECT)) == 0) {
+        dc_single(&d->chain, d->memory, addr, (uint32_t) word, (flags & S_F_WRITE) != 0); /* one-descriptor chain */
+    } else {
+        split_walk(d, head, addr, word);
+    }
     d->last_avail_idx = (last + 1) & 0xffff;
     d->in_flight[head] = true;
     d->writable[head] = d->chain.writable_bytes;
@@ -597,9 +646,9 @@ static void packed_device_init(struct packed_device *d, struct iommu *m, uint64_
     memset(d, 0, sizeof *d);
     d->memory = m;
     d->size = QUEUE_SIZE;
-    if (!iommu_translate(m, ring_iova, P_DESC_SIZE * QUEUE_SIZE, ACC_READ_WRITE, &d->ring)
-        || !iommu_translate(m, driver_event_iova, 4, ACC_READ, &d->driver_event)
-        || !iommu_translate(m, device_event_iova, 4, ACC_READ_WRITE, &d->device_event)) {
+    if (!iommu_translate(m, ring_iova, P_DESC_SIZE * QUEUE_SIZE, ACC_READ_WRITE, &d->ring, NULL)
+        || !iommu_translate(m, driver_event_iova, 4, ACC_READ, &d->driver_event, NULL)
+        || !iommu_translate(m, device_event_iova, 4, ACC_READ_WRITE, &d->device_event, NULL)) {
         fail("ring area refused by the IOMMU", 0, 0);
     }
     d->avail_wrap = true;
@@ -615,13 +664,9 @@ static inline bool is_avail(int flags, bool wrap) {
     return ((flags & P_F_AVAIL) != 0) == wrap && ((flags & P_F_USED) != 0) != wrap;
 }
 
-static inline struct device_chain *packed_pop(struct packed_device *d) {
-    packed_dev_check(d);
-    const int p = d->next_avail;
-    /* Acquire: the head's flags before the rest of its descriptor and list (2.8.21.1). */
-    const int f = ld16_acquire(d->ring + (uint64_t) P_DESC_SIZE * p + 14);
-    if (!is_avail(f, d->avail_wrap)) return NULL;
-    dc_reset(&d->chain);
+/* PackedDeviceQueue.popList: the general NEXT-linked list (INDIRECT is not negotiated); returns its length
+ * and the buffer id, which is in the last descriptor. */
+static int packed_pop_list(struct packed_device *d, int p, int f, int *id_out) {
     if (f & P_F_INDIRECT) fail("driver fault: INDIRECT not negotiated", p, 0);
     int q = p, count = 0, fq = f, last;
     bool w = d->avail_wrap;
@@ -638,7 +683,28 @@ static inline struct device_chain *packed_pop(struct packed_device *d) {
         if (++q == d->size) { q = 0; w = !w; }
         if (!(fq & P_F_NEXT)) break;
     }
-    const int id = ld16(d->ring + (uint64_t) P_DESC_SIZE * last + 12);
+    *id_out = ld16(d->ring + (uint64_t) P_DESC_SIZE * last + 12);
+    return count;
+}
+
+static inline struct device_chain *packed_pop(struct packed_device *d) {
+    packed_dev_check(d);
+    const int p = d->next_avail;
+    /* Acquire: the head's flags before the rest of its descriptor and list (2.8.21.1). */
+    const int f = ld16_acquire(d->ring + (uint64_t) P_DESC_SIZE * p + 14);
+    if (!is_avail(f, d->avail_wrap)) return NULL;
+    dc_reset(&d->chain);
+    int count, id;
+    if ((f & (P_F_NEXT | P_F_INDIRECT)) == 0) {
+        /* One-descriptor list: len, id and flags are one little-endian 8-byte word (as the Java device reads). */
+        const uint8_t *e = d->ring + (uint64_t) P_DESC_SIZE * p;
+        uint64_t word = ld64(e + 8);
+        dc_single(&d->chain, d->memory, ld64(e), (uint32_t) word, (f & P_F_WRITE) != 0);
+        id = (int) (word >> 32) & 0xffff;
+        count = 1;
+    } else {
+        count = packed_pop_list(d, p, f, &id);
+    }
     if (d->in_flight[id]) fail("driver fault: buffer id in use", id, 0);
     d->chain.id = id;
     int np = p + count;

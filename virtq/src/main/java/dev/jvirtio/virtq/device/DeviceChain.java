@@ -55,29 +55,50 @@ public final class DeviceChain {
                 || readableBytes + writableBytes + len > 0xffff_ffffL) {
             throw badBuffer(writable, where);
         }
+        store(memory, iova, length, len, writable);
+    }
+
+    /**
+     * Makes a one-buffer chain of a freshly {@link #reset} chain: the chain-shape checks of {@link #add}
+     * cannot fail for a first buffer (capacity >= 1, nothing precedes it, a 32-bit length is below 2^32),
+     * so only the translation remains. The device queues' common case.
+     */
+    void single(DeviceMemory memory, long iova, int length, boolean writable) {
+        store(memory, iova, length, length & 0xffff_ffffL, writable);
+    }
+
+    private void store(DeviceMemory memory, long iova, int length, long len, boolean writable) {
+        final int i = count;
         MemorySegment seg = null;
         long off = 0;
         if (len > 0) {
             try {
                 memory.translate(iova, len, writable ? DmaAccess.WRITE : DmaAccess.READ, translation);
             } catch (DmaFaultException e) {
-                throw new DriverFaultException(DriverFaultException.Violation.UNMAPPED_BUFFER, iova,
-                        "buffer IOVA refused by the IOMMU", e);
+                throw unmapped(iova, e);
             }
             seg = translation.segment();
             off = translation.offset();
         }
-        iovas[count] = iova;
-        lengths[count] = length;
-        segments[count] = seg;
-        offsets[count] = off;
-        count++;
+        iovas[i] = iova;
+        lengths[i] = length;
+        // Usually the same mapping as the last chain in this slot: skip the reference store (and its GC barriers).
+        if (segments[i] != seg) {
+            segments[i] = seg;
+        }
+        offsets[i] = off;
+        count = i + 1;
         if (writable) {
             writableBytes += len;
         } else {
             readableCount++;
             readableBytes += len;
         }
+    }
+
+    private static DriverFaultException unmapped(long iova, DmaFaultException e) {
+        return new DriverFaultException(DriverFaultException.Violation.UNMAPPED_BUFFER, iova,
+                "buffer IOVA refused by the IOMMU", e);
     }
 
     /** The fault for a buffer that breaks the chain rules (kept out of {@link #add} so that it inlines). */

@@ -105,7 +105,16 @@ public final class PackedDeviceQueue implements DeviceQueue {
         final int id;
         final int consumed;
         try {
-            if ((f & F_INDIRECT) != 0) {
+            if ((f & (F_NEXT | F_INDIRECT)) == 0) {
+                // Fast path: a one-descriptor list (no list, availability-of-next or nesting checks apply).
+                final long off = descOffset(p);
+                final long addr = ring.get(LE64, off + DESC_ADDR);
+                // len (le32), id (le16) and flags (le16) are one aligned little-endian 8-byte word: one load.
+                final long word = ring.get(LE64, off + DESC_LEN);
+                chain.single(memory, addr, (int) word, (f & F_WRITE) != 0);
+                id = (int) (word >>> 32) & 0xffff;
+                consumed = 1;
+            } else if ((f & F_INDIRECT) != 0) {
                 id = popIndirect(p, f);
                 consumed = 1;
             } else {
@@ -117,8 +126,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
                 id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
             }
             if (inFlight[id]) {
-                throw new DriverFaultException(Violation.ID_IN_USE, id,
-                        "buffer id " + id + " made available while the device holds it", null);
+                throw idInUse(id);
             }
         } catch (DriverFaultException e) {
             broken = e;
@@ -136,6 +144,11 @@ public final class PackedDeviceQueue implements DeviceQueue {
         writable[id] = chain.writableLength();
         inFlightCount++;
         return chain;
+    }
+
+    private static DriverFaultException idInUse(int id) {
+        return new DriverFaultException(Violation.ID_IN_USE, id,
+                "buffer id " + id + " made available while the device holds it", null);
     }
 
     /** Adds the NEXT-linked descriptors starting at {@code p} (head flags {@code f}); returns how many. */

@@ -113,8 +113,18 @@ public final class SplitDeviceQueue implements DeviceQueue {
         }
         chain.reset();
         chain.id(head);
+        final long off = descOffset(head);
+        final long addr = desc.get(LE64, off + DESC_ADDR);
+        // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
+        final long word = desc.get(LE64, off + DESC_LEN);
+        final int flags = (int) (word >>> 32) & 0xffff;
         try {
-            walk(head);
+            if ((flags & (F_NEXT | F_INDIRECT)) == 0) {
+                // Fast path: a chain of one direct descriptor (no loop, next or nesting checks apply).
+                chain.single(memory, addr, (int) word, (flags & F_WRITE) != 0);
+            } else {
+                walk(head, addr, word);
+            }
         } catch (DriverFaultException e) {
             broken = e;
             throw e;
@@ -140,18 +150,22 @@ public final class SplitDeviceQueue implements DeviceQueue {
         return fault(Violation.ID_IN_USE, head, "head " + head + " made available while the device holds it");
     }
 
-    private void walk(int head) {
+    /** The general walk (indirect or NEXT-linked chains); {@code addr} and {@code word} are the head's. */
+    private void walk(int head, long headAddr, long headWord) {
         int d = head;
         int visited = 0;
+        long addr = headAddr;
+        long word = headWord;
         while (true) {
             if (++visited > size) {
                 throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, d,
                         "chain from head " + head + " visits more than " + size + " descriptors", null);
             }
-            long off = descOffset(d);
-            long addr = desc.get(LE64, off + DESC_ADDR);
-            // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
-            long word = desc.get(LE64, off + DESC_LEN);
+            if (visited > 1) {
+                long off = descOffset(d);
+                addr = desc.get(LE64, off + DESC_ADDR);
+                word = desc.get(LE64, off + DESC_LEN);
+            }
             int len = (int) word;
             int flags = (int) (word >>> 32) & 0xffff;
             if ((flags & F_INDIRECT) != 0) {
