@@ -40,6 +40,7 @@
 #define NONE (-1L)
 #define NO_SPACE (-1)
 #define MAX_CHAIN_BYTES 0xffffffffull
+#define FREE (-1L) /* token / writable slot of a head or id that is not in flight */
 
 /* ------------------------------------------------------------------ little-endian shared-memory access */
 
@@ -247,11 +248,8 @@ struct split_driver {
     uint8_t *desc, *avail, *used;
     struct chain_builder builder;
     int free_next[QUEUE_SIZE];
-    long tokens[QUEUE_SIZE];
-    int held_descs[QUEUE_SIZE];
-    int chain_tail[QUEUE_SIZE];
-    uint32_t writable_len[QUEUE_SIZE];
-    bool in_flight[QUEUE_SIZE];
+    /* Per head, as SplitVirtqueue.heads: [2h] token or FREE; [2h+1] writable | held << 32 | tail << 48. */
+    int64_t heads[2 * QUEUE_SIZE];
     int free_head, num_free, in_flight_count;
     int avail_idx, published_idx, last_used_idx, seen_used_idx;
     uint32_t last_len;
@@ -269,6 +267,7 @@ static void split_driver_init(struct split_driver *q, uint8_t *ring) {
     q->used = ring + s_used_off(QUEUE_SIZE);
     for (int i = 0; i < QUEUE_SIZE - 1; i++) q->free_next[i] = i + 1;
     q->free_next[QUEUE_SIZE - 1] = 0;
+    for (int h = 0; h < QUEUE_SIZE; h++) q->heads[2 * h] = FREE;
     q->num_free = QUEUE_SIZE;
     q->last_id = -1;
     /* Used-buffer notifications off, as the Java queue starts (it polls). */
@@ -310,11 +309,9 @@ static inline int split_commit(struct split_driver *q, long token) {
     }
     q->free_head = q->free_next[d];
     q->num_free -= needed;
-    q->held_descs[head] = needed;
-    q->chain_tail[head] = d;
-    q->tokens[head] = token;
-    q->writable_len[head] = (uint32_t) b->writable_bytes;
-    q->in_flight[head] = true;
+    q->heads[2 * head] = token;
+    q->heads[2 * head + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32
+                                        | (uint64_t) d << 48);
     q->in_flight_count++;
     /* Plain store: published by the release store of avail idx. */
     st16(q->avail + S_AVAIL_RING + 2 * (q->avail_idx & q->mask), (uint16_t) head);
@@ -347,21 +344,24 @@ static inline long split_poll(struct split_driver *q) {
         if (pending > q->in_flight_count) { q->broken = F_USED_IDX_JUMP; return NONE; }
         q->seen_used_idx = u;
     }
-    const uint8_t *elem = q->used + S_USED_RING + 8 * (uint64_t) (last & q->mask);
-    uint32_t id = ld32(elem);
-    uint32_t len = ld32(elem + 4);
+    /* id and len in one (unaligned) 8-byte load, as the Java driver reads them. */
+    uint64_t elem = ld64(q->used + S_USED_RING + 8 * (uint64_t) (last & q->mask));
+    uint32_t id = (uint32_t) elem;
+    uint32_t len = (uint32_t) (elem >> 32);
     if (id >= (uint32_t) q->size) { q->broken = F_USED_ID_RANGE; return NONE; }
-    if (!q->in_flight[id]) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
-    if (len > q->writable_len[id]) { q->broken = F_USED_LEN; return NONE; }
+    const int64_t token = q->heads[2 * id];
+    const uint64_t meta = (uint64_t) q->heads[2 * id + 1];
+    if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
+    if (len > (uint32_t) meta) { q->broken = F_USED_LEN; return NONE; }
     q->last_used_idx = (last + 1) & 0xffff;
-    q->in_flight[id] = false;
+    q->heads[2 * id] = FREE;
     q->in_flight_count--;
-    q->free_next[q->chain_tail[id]] = q->free_head;
+    q->free_next[(int) (meta >> 48)] = q->free_head;
     q->free_head = (int) id;
-    q->num_free += q->held_descs[id];
+    q->num_free += (int) (meta >> 32) & 0xffff;
     q->last_len = len;
     q->last_id = (int) id;
-    return q->tokens[id];
+    return token;
 }
 
 struct split_device {
@@ -369,8 +369,7 @@ struct split_device {
     int size, mask;
     uint8_t *desc, *avail, *used;
     struct device_chain chain;
-    bool in_flight[QUEUE_SIZE];
-    int64_t writable[QUEUE_SIZE];
+    int64_t writable[QUEUE_SIZE]; /* FREE when the head is not in flight (SplitDeviceQueue.writable) */
     int last_avail_idx, seen_avail_idx, used_idx, published_used_idx, in_flight_count;
     bool broken;
 };
@@ -381,6 +380,7 @@ static void split_device_init(struct split_device *d, struct iommu *m, uint64_t 
     d->memory = m;
     d->size = QUEUE_SIZE;
     d->mask = QUEUE_SIZE - 1;
+    for (int h = 0; h < QUEUE_SIZE; h++) d->writable[h] = FREE;
     /* The ring areas are translated once, when the queue is enabled. */
     if (!iommu_translate(m, desc_iova, (int64_t) s_desc_size(QUEUE_SIZE), ACC_READ, &d->desc, NULL)
         || !iommu_translate(m, avail_iova, (int64_t) s_avail_size(QUEUE_SIZE), ACC_READ, &d->avail, NULL)
@@ -427,7 +427,7 @@ static inline struct device_chain *split_pop(struct split_device *d) {
     }
     const int head = ld16(d->avail + S_AVAIL_RING + 2 * (uint64_t) (last & d->mask));
     if (head >= d->size) fail("driver fault: head out of range", head, 0);
-    if (d->in_flight[head]) fail("driver fault: head in use", head, 0);
+    if (d->writable[head] != FREE) fail("driver fault: head in use", head, 0);
     dc_reset(&d->chain);
     d->chain.id = head;
     const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * head;
@@ -441,7 +441,6 @@ static inline struct device_chain *split_pop(struct split_device *d) {
         split_walk(d, head, addr, word);
     }
     d->last_avail_idx = (last + 1) & 0xffff;
-    d->in_flight[head] = true;
     d->writable[head] = d->chain.writable_bytes;
     d->in_flight_count++;
     return &d->chain;
@@ -449,14 +448,12 @@ static inline struct device_chain *split_pop(struct split_device *d) {
 
 static inline void split_push(struct split_device *d, int id, int64_t written) {
     split_dev_check(d);
-    if (id < 0 || id >= d->size || !d->in_flight[id]) fail("push of a head not in flight", id, 0);
-    if (written < 0 || written > d->writable[id]) fail("written length out of range", id, written);
-    uint8_t *elem = d->used + S_USED_RING + 8 * (uint64_t) (d->used_idx & d->mask);
-    /* Plain stores: published by the release store of used idx. */
-    st32(elem, (uint32_t) id);
-    st32(elem + 4, (uint32_t) written);
+    /* FREE (-1) fails the length test as well, like SplitDeviceQueue.push's single check. */
+    if (id < 0 || id >= d->size || written < 0 || written > d->writable[id]) fail("push of a head not in flight", id, written);
+    /* Plain store of id and len together: published by the release store of used idx. */
+    st64(d->used + S_USED_RING + 8 * (uint64_t) (d->used_idx & d->mask), (uint32_t) id | (uint64_t) written << 32);
     d->used_idx = (d->used_idx + 1) & 0xffff;
-    d->in_flight[id] = false;
+    d->writable[id] = FREE;
     d->in_flight_count--;
 }
 
@@ -494,10 +491,8 @@ struct packed_driver {
     uint8_t *ring, *driver_event, *device_event;
     struct chain_builder builder;
     int free_ids[QUEUE_SIZE];
-    long tokens[QUEUE_SIZE];
-    int slots[QUEUE_SIZE];
-    uint32_t writable_len[QUEUE_SIZE];
-    bool in_flight[QUEUE_SIZE];
+    /* Per id, as PackedVirtqueue.ids: [2id] token or FREE; [2id+1] writable | slots << 32. */
+    int64_t ids[2 * QUEUE_SIZE];
     int free_id_top, num_free, in_flight_count;
     int avail_pos;
     bool avail_wrap;
@@ -517,6 +512,7 @@ static void packed_driver_init(struct packed_driver *q, uint8_t *ring) {
     q->driver_event = ring + p_driver_event_off(QUEUE_SIZE);
     q->device_event = ring + p_device_event_off(QUEUE_SIZE);
     for (int i = 0; i < QUEUE_SIZE; i++) q->free_ids[i] = QUEUE_SIZE - 1 - i;
+    for (int i = 0; i < QUEUE_SIZE; i++) q->ids[2 * i] = FREE;
     q->free_id_top = QUEUE_SIZE;
     q->num_free = QUEUE_SIZE;
     q->avail_wrap = true;
@@ -569,10 +565,8 @@ static inline int packed_commit(struct packed_driver *q, long token) {
     q->avail_pos = pos;
     q->avail_wrap = wrap;
     q->num_free -= needed;
-    q->slots[id] = needed;
-    q->tokens[id] = token;
-    q->writable_len[id] = (uint32_t) b->writable_bytes;
-    q->in_flight[id] = true;
+    q->ids[2 * id] = token;
+    q->ids[2 * id + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32);
     q->in_flight_count++;
     q->added_since_publish += needed;
     if (q->pending_head_pos < 0) {
@@ -608,21 +602,28 @@ static inline long packed_poll(struct packed_driver *q) {
     const int f = ld16_acquire(d + 14);
     const int want = q->used_wrap ? (P_F_AVAIL | P_F_USED) : 0;
     if ((f & (P_F_AVAIL | P_F_USED)) != want) return NONE;
-    const int id = ld16(d + 12);
-    const uint32_t len = (f & P_F_WRITE) ? ld32(d + 8) : 0;
+    /* len and id in one 8-byte load (as the Java driver reads them). */
+    const uint64_t word = ld64(d + 8);
+    const int id = (int) (word >> 32) & 0xffff;
     if (id >= q->size) { q->broken = F_USED_ID_RANGE; return NONE; }
-    if (!q->in_flight[id]) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
-    if (len > q->writable_len[id]) { q->broken = F_USED_LEN; return NONE; }
-    int p = q->used_pos + q->slots[id];
+    const int64_t token = q->ids[2 * id];
+    const uint64_t meta = (uint64_t) q->ids[2 * id + 1];
+    const uint32_t writable = (uint32_t) meta;
+    /* len counts when WRITE is set or the chain has writable buffers (QEMU omits WRITE; see PackedVirtqueue.poll). */
+    const uint32_t len = (f & P_F_WRITE) || writable != 0 ? (uint32_t) word : 0;
+    if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
+    if (len > writable) { q->broken = F_USED_LEN; return NONE; }
+    const int n = (int) (meta >> 32) & 0xffff;
+    int p = q->used_pos + n;
     if (p >= q->size) { p -= q->size; q->used_wrap = !q->used_wrap; }
     q->used_pos = p;
-    q->num_free += q->slots[id];
-    q->in_flight[id] = false;
+    q->num_free += n;
+    q->ids[2 * id] = FREE;
     q->in_flight_count--;
     q->free_ids[q->free_id_top++] = id;
     q->last_len = len;
     q->last_id = id;
-    return q->tokens[id];
+    return token;
 }
 
 struct packed_device {
@@ -630,9 +631,7 @@ struct packed_device {
     int size;
     uint8_t *ring, *driver_event, *device_event;
     struct device_chain chain;
-    bool in_flight[P_IDS];
-    int slots[P_IDS];
-    int64_t writable[P_IDS];
+    int64_t held[P_IDS]; /* FREE, or writable | slots << 32 (PackedDeviceQueue.held) */
     int next_avail;
     bool avail_wrap;
     int used_pos;
@@ -654,6 +653,7 @@ static void packed_device_init(struct packed_device *d, struct iommu *m, uint64_
     d->avail_wrap = true;
     d->used_wrap = true;
     d->pending_used_pos = -1;
+    for (int i = 0; i < P_IDS; i++) d->held[i] = FREE;
 }
 
 static inline void packed_dev_check(const struct packed_device *d) {
@@ -705,22 +705,21 @@ static inline struct device_chain *packed_pop(struct packed_device *d) {
     } else {
         count = packed_pop_list(d, p, f, &id);
     }
-    if (d->in_flight[id]) fail("driver fault: buffer id in use", id, 0);
+    if (d->held[id] != FREE) fail("driver fault: buffer id in use", id, 0);
     d->chain.id = id;
     int np = p + count;
     if (np >= d->size) { np -= d->size; d->avail_wrap = !d->avail_wrap; }
     d->next_avail = np;
-    d->in_flight[id] = true;
-    d->slots[id] = count;
-    d->writable[id] = d->chain.writable_bytes;
+    d->held[id] = d->chain.writable_bytes | (int64_t) count << 32;
     d->in_flight_count++;
     return &d->chain;
 }
 
 static inline void packed_push(struct packed_device *d, int id, int64_t written) {
     packed_dev_check(d);
-    if (id < 0 || id >= P_IDS || !d->in_flight[id]) fail("push of an id not in flight", id, 0);
-    if (written < 0 || written > d->writable[id]) fail("written length out of range", id, written);
+    const int64_t h = id < 0 || id >= P_IDS ? FREE : d->held[id];
+    if (h == FREE || written < 0 || written > (h & 0xffffffff)) fail("push of an id not in flight / bad length", id, written);
+    const int slot_count = (int) (h >> 32);
     const int pos = d->used_pos;
     uint8_t *e = d->ring + (uint64_t) P_DESC_SIZE * pos;
     st32(e + 8, (uint32_t) written);
@@ -732,11 +731,11 @@ static inline void packed_push(struct packed_device *d, int id, int64_t written)
     } else {
         st16(e + 14, (uint16_t) flags); /* plain: behind the batch's first used descriptor */
     }
-    int np = pos + d->slots[id];
+    int np = pos + slot_count;
     if (np >= d->size) { np -= d->size; d->used_wrap = !d->used_wrap; }
     d->used_pos = np;
-    d->used_since_publish += d->slots[id];
-    d->in_flight[id] = false;
+    d->used_since_publish += slot_count;
+    d->held[id] = FREE;
     d->in_flight_count--;
 }
 

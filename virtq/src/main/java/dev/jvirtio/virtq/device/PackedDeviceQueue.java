@@ -35,6 +35,8 @@ public final class PackedDeviceQueue implements DeviceQueue {
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle FLAGS = LE16.varHandle();
     private static final int IDS = 1 << 16;
+    /** {@link #held} value of an id that is not in flight. */
+    private static final long FREE = -1;
 
     private final DeviceMemory memory;
     private final int size;
@@ -45,9 +47,11 @@ public final class PackedDeviceQueue implements DeviceQueue {
     private final MemorySegment deviceEvent;
     private final DeviceChain chain;
     private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
-    private final boolean[] inFlight = new boolean[IDS];
-    private final int[] slots = new int[IDS];
-    private final long[] writable = new long[IDS];
+    /**
+     * Per buffer id: {@link #FREE} when the device holds no chain with that id, else the chain's writable
+     * bytes (bits 0-31) and the ring slots it occupies (bits 32-47).
+     */
+    private final long[] held = new long[IDS];
 
     private int nextAvail;
     private boolean availWrap;
@@ -125,7 +129,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
                 }
                 id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
             }
-            if (inFlight[id]) {
+            if (held[id] != FREE) {
                 throw idInUse(id);
             }
         } catch (DriverFaultException e) {
@@ -139,9 +143,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
             availWrap = !availWrap;
         }
         nextAvail = np;
-        inFlight[id] = true;
-        slots[id] = consumed;
-        writable[id] = chain.writableLength();
+        held[id] = chain.writableLength() | (long) consumed << 32;
         inFlightCount++;
         return chain;
     }
@@ -226,9 +228,12 @@ public final class PackedDeviceQueue implements DeviceQueue {
     @Override
     public void push(int id, long writtenLength) {
         checkUsable();
-        if (id < 0 || id >= IDS || !inFlight[id] || writtenLength < 0 || writtenLength > writable[id]) {
+        final long h = id < 0 || id >= IDS ? FREE : held[id];
+        // Not in flight (FREE) and negative lengths fail here; the writable length is h's low 32 bits.
+        if (h == FREE || writtenLength < 0 || writtenLength > (h & 0xffff_ffffL)) {
             throw badPush(id, writtenLength);
         }
+        final int slotCount = (int) (h >>> 32);
         final int pos = usedPos;
         final long off = descOffset(pos);
         ring.set(LE32, off + DESC_LEN, (int) writtenLength);
@@ -242,14 +247,14 @@ public final class PackedDeviceQueue implements DeviceQueue {
             // Plain store: the driver cannot get past the batch's first used descriptor before it is released.
             ring.set(LE16, off + DESC_FLAGS, (short) flags);
         }
-        int np = pos + slots[id];
+        int np = pos + slotCount;
         if (np >= size) {
             np -= size;
             usedWrap = !usedWrap;
         }
         usedPos = np;
-        usedSincePublish += slots[id];
-        inFlight[id] = false;
+        usedSincePublish += slotCount;
+        held[id] = FREE;
         inFlightCount--;
     }
 
@@ -326,7 +331,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
 
     @Override
     public void reset() {
-        Arrays.fill(inFlight, false);
+        Arrays.fill(held, FREE);
         nextAvail = 0;
         availWrap = true;
         usedPos = 0;
@@ -339,10 +344,10 @@ public final class PackedDeviceQueue implements DeviceQueue {
     }
 
     private RuntimeException badPush(int id, long writtenLength) {
-        if (id < 0 || id >= IDS || !inFlight[id]) {
+        if (id < 0 || id >= IDS || held[id] == FREE) {
             return new IllegalStateException("buffer id " + id + " is not in flight on the device side");
         }
-        return new IllegalArgumentException("written length " + writtenLength + " outside 0.." + writable[id]
+        return new IllegalArgumentException("written length " + writtenLength + " outside 0.." + (held[id] & 0xffff_ffffL)
                 + " for buffer id " + id);
     }
 

@@ -29,6 +29,11 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle IDX = LE16.varHandle();
+    /** A used element (le32 id, le32 len) as one store; elements sit at 4 + 8i, so not 8-aligned. */
+    private static final ValueLayout.OfLong LE64_UNALIGNED =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** {@link #writable} value of a head that is not in flight. */
+    private static final long FREE = -1;
 
     private final DeviceMemory memory;
     private final int size;
@@ -42,7 +47,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private final long availEventOff;
     private final DeviceChain chain;
     private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
-    private final boolean[] inFlight;
+    /** Per head: the writable bytes of the chain the device holds, or {@link #FREE} when none is in flight. */
     private final long[] writable;
 
     private int lastAvailIdx;
@@ -74,8 +79,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
         this.usedEventOff = usedEventOffset(size);
         this.availEventOff = availEventOffset(size);
         this.chain = new DeviceChain(size);
-        this.inFlight = new boolean[size];
         this.writable = new long[size];
+        Arrays.fill(writable, FREE);
     }
 
     static MemorySegment ringArea(DeviceMemory memory, long iova, long bytes, DmaAccess access) {
@@ -108,7 +113,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
             seenAvailIdx = a;
         }
         final int head = avail.get(LE16, availRingOffset(last & mask)) & 0xffff;
-        if (head >= size || inFlight[head]) {
+        if (head >= size || writable[head] != FREE) {
             throw badHead(head);
         }
         chain.reset();
@@ -130,7 +135,6 @@ public final class SplitDeviceQueue implements DeviceQueue {
             throw e;
         }
         lastAvailIdx = (last + 1) & 0xffff;
-        inFlight[head] = true;
         writable[head] = chain.writableLength();
         inFlightCount++;
         return chain;
@@ -242,15 +246,14 @@ public final class SplitDeviceQueue implements DeviceQueue {
     @Override
     public void push(int id, long writtenLength) {
         checkUsable();
-        if (id < 0 || id >= size || !inFlight[id] || writtenLength < 0 || writtenLength > writable[id]) {
+        // Not in flight (FREE = -1) fails the length test too, as does a negative length.
+        if (id < 0 || id >= size || writtenLength < 0 || writtenLength > writable[id]) {
             throw badPush(id, writtenLength);
         }
-        long elem = usedElemOffset(usedIdx & mask);
-        // Plain stores: published by the release store of used idx in publishUsed().
-        used.set(LE32, elem, id);
-        used.set(LE32, elem + 4, (int) writtenLength);
+        // Plain store of id and len together: published by the release store of used idx in publishUsed().
+        used.set(LE64_UNALIGNED, usedElemOffset(usedIdx & mask), (id & 0xffff_ffffL) | writtenLength << 32);
         usedIdx = (usedIdx + 1) & 0xffff;
-        inFlight[id] = false;
+        writable[id] = FREE;
         inFlightCount--;
     }
 
@@ -322,7 +325,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
 
     @Override
     public void reset() {
-        Arrays.fill(inFlight, false);
+        Arrays.fill(writable, FREE);
         lastAvailIdx = 0;
         seenAvailIdx = 0;
         usedIdx = 0;
@@ -334,7 +337,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
     }
 
     private RuntimeException badPush(int id, long writtenLength) {
-        if (id < 0 || id >= size || !inFlight[id]) {
+        if (id < 0 || id >= size || writable[id] == FREE) {
             return new IllegalStateException("head " + id + " is not in flight on the device side");
         }
         return new IllegalArgumentException("written length " + writtenLength + " outside 0.."
