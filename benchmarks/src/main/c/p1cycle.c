@@ -291,11 +291,22 @@ static inline void split_write_desc(uint8_t *d, uint64_t addr, uint32_t len, int
     st64(d + 8, (uint64_t) len | (uint64_t) flags << 32 | (uint64_t) next << 48);
 }
 
+static inline int split_finish_commit(struct split_driver *q, long token, int head, int d, int needed);
+
 static inline int split_commit(struct split_driver *q, long token) {
     struct chain_builder *b = &q->builder;
     cb_check_commit(b, token);
     split_check_usable(q);
     const int n = b->count;
+    if (n == 1) {
+        /* SplitVirtqueue.commitChain's fast path: one descriptor without NEXT. */
+        if (q->num_free == 0) return NO_SPACE;
+        const int head = q->free_head;
+        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * head, b->iovas[0], b->lengths[0],
+                         b->readable_count == 0 ? S_F_WRITE : 0, 0);
+        q->free_head = q->free_next[head];
+        return split_finish_commit(q, token, head, head, 1);
+    }
     const int needed = n; /* no indirect descriptors negotiated */
     if (needed > q->num_free) return NO_SPACE;
     const int head = q->free_head;
@@ -308,6 +319,12 @@ static inline int split_commit(struct split_driver *q, long token) {
         if (more) d = q->free_next[d];
     }
     q->free_head = q->free_next[d];
+    return split_finish_commit(q, token, head, d, needed);
+}
+
+/* SplitVirtqueue.finishCommit: bookkeeping, then the (unpublished) avail ring slot. */
+static inline int split_finish_commit(struct split_driver *q, long token, int head, int d, int needed) {
+    struct chain_builder *b = &q->builder;
     q->num_free -= needed;
     q->heads[2 * head] = token;
     q->heads[2 * head + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32

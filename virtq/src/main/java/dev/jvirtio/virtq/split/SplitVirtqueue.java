@@ -301,6 +301,16 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     public int commitChain(ChainBuilder b, long token) {
         checkUsable();
         final int n = b.count();
+        if (n == 1) {
+            // Fast path: a one-buffer chain is one descriptor without NEXT (never indirect).
+            if (numFree == 0) {
+                return NO_SPACE;
+            }
+            final int head = freeHead;
+            writeDesc(desc, descOffset(head), b.iova(0), b.length(0), b.isWritable(0) ? F_WRITE : 0, 0);
+            freeHead = freeNext[head];
+            return finishCommit(b, token, head, head, 1);
+        }
         if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
             return commitIndirect(b, token, n);
         }
