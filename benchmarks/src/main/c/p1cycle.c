@@ -147,8 +147,7 @@ static inline uint64_t region_iova(const struct region *r, int64_t off, int64_t 
 /* ------------------------------------------------------------------ chain builder (ChainBuilder) */
 
 struct chain_builder {
-    uint64_t iovas[QUEUE_SIZE];
-    uint32_t lengths[QUEUE_SIZE];
+    uint64_t bufs[2 * QUEUE_SIZE]; /* [2i] iova, [2i+1] length, as ChainBuilder.bufs */
     int count, readable_count;
     int64_t total_bytes, writable_bytes;
 };
@@ -162,8 +161,8 @@ static inline void cb_add(struct chain_builder *b, const struct region *r, int64
     if (b->count == QUEUE_SIZE) fail("chain too long", b->count, 0);
     uint64_t iova = region_iova(r, off, len);
     if (b->total_bytes + len > (int64_t) MAX_CHAIN_BYTES) fail("chain of 2^32 bytes", b->total_bytes, len);
-    b->iovas[b->count] = iova;
-    b->lengths[b->count] = (uint32_t) len;
+    b->bufs[2 * b->count] = iova;
+    b->bufs[2 * b->count + 1] = (uint64_t) len;
     b->count++;
     b->total_bytes += len;
 }
@@ -181,8 +180,7 @@ static inline void cb_check_commit(const struct chain_builder *b, long token) {
 /* ------------------------------------------------------------------ device chain (DeviceChain) */
 
 struct device_chain {
-    uint64_t iovas[QUEUE_SIZE];
-    uint32_t lengths[QUEUE_SIZE];
+    uint64_t bufs[2 * QUEUE_SIZE]; /* [2i] iova, [2i+1] length (DeviceChain.bufs, which also keeps the offset) */
     uint8_t *buffers[QUEUE_SIZE];
     int id, count, readable_count;
     int64_t readable_bytes, writable_bytes;
@@ -216,8 +214,8 @@ static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t io
     if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p, &c->tlb)) {
         fail("driver fault: buffer refused by the IOMMU", (long) iova, len);
     }
-    c->iovas[c->count] = iova;
-    c->lengths[c->count] = length;
+    c->bufs[2 * c->count] = iova;
+    c->bufs[2 * c->count + 1] = length;
     c->buffers[c->count] = p;
     c->count++;
     if (writable) { c->writable_bytes += len; } else { c->readable_count++; c->readable_bytes += len; }
@@ -302,7 +300,7 @@ static inline int split_commit(struct split_driver *q, long token) {
         /* SplitVirtqueue.commitChain's fast path: one descriptor without NEXT. */
         if (q->num_free == 0) return NO_SPACE;
         const int head = q->free_head;
-        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * head, b->iovas[0], b->lengths[0],
+        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * head, b->bufs[0], (uint32_t) b->bufs[1],
                          b->readable_count == 0 ? S_F_WRITE : 0, 0);
         q->free_head = q->free_next[head];
         return split_finish_commit(q, token, head, head, 1);
@@ -314,7 +312,7 @@ static inline int split_commit(struct split_driver *q, long token) {
     for (int i = 0; i < n; i++) {
         bool more = i + 1 < n;
         int flags = (i >= b->readable_count ? S_F_WRITE : 0) | (more ? S_F_NEXT : 0);
-        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * d, b->iovas[i], b->lengths[i], flags,
+        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * d, b->bufs[2 * i], (uint32_t) b->bufs[2 * i + 1], flags,
                          more ? q->free_next[d] : 0);
         if (more) d = q->free_next[d];
     }
@@ -569,13 +567,13 @@ static inline int packed_commit(struct packed_driver *q, long token) {
         uint8_t *d = q->ring + (uint64_t) P_DESC_SIZE * pos;
         if (i == 0) {
             /* Head: everything but the flags, which the batch's release store or a later plain store sets. */
-            st64(d, b->iovas[i]);
-            st32(d + 8, b->lengths[i]);
+            st64(d, b->bufs[2 * i]);
+            st32(d + 8, (uint32_t) b->bufs[2 * i + 1]);
             st16(d + 12, (uint16_t) id);
             head_flags = flags;
         } else {
-            st64(d, b->iovas[i]);
-            st64(d + 8, (uint64_t) b->lengths[i] | (uint64_t) (id & 0xffff) << 32 | (uint64_t) (flags & 0xffff) << 48);
+            st64(d, b->bufs[2 * i]);
+            st64(d + 8, (uint64_t) (uint32_t) b->bufs[2 * i + 1] | (uint64_t) (id & 0xffff) << 32 | (uint64_t) (flags & 0xffff) << 48);
         }
         if (++pos == q->size) { pos = 0; wrap = !wrap; }
     }
