@@ -30,10 +30,14 @@ import java.util.Arrays;
  * refusals. Buffer ids are 16-bit values of the driver's choosing, so per-id bookkeeping covers all 65536.
  */
 public final class PackedDeviceQueue implements DeviceQueue {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle FLAGS = LE16.varHandle();
+    // Plain ring accesses use unaligned layouts, which skip the per-access alignment test (measured: about
+    // 10% of the packed P1 cycle): every field sits at its natural offset in its area, and a misaligned area
+    // is still refused at the first acquire/release access to it, which keeps the aligned layout.
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final VarHandle FLAGS = ValueLayout.JAVA_SHORT.withOrder(LE).varHandle();
     private static final int IDS = 1 << 16;
     /** {@link #held} value of an id that is not in flight. */
     private static final long FREE = -1;

@@ -33,11 +33,15 @@ import java.util.function.LongConsumer;
  * <p>One owner thread, no locks; see {@link Virtqueue}.
  */
 public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    // Plain ring accesses use unaligned layouts, which skip the per-access alignment test (measured: about
+    // 10% of the packed P1 cycle): every field sits at its natural offset in its area, and a misaligned area
+    // is still refused at the first acquire/release access to it, which keeps the aligned layout.
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     /** 16-bit descriptor flags access with acquire/release modes; coordinates (segment, offset). */
-    private static final VarHandle FLAGS = LE16.varHandle();
+    private static final VarHandle FLAGS = ValueLayout.JAVA_SHORT.withOrder(LE).varHandle();
     /** Token slot value of an id that is not in flight (tokens are >= 0). */
     private static final long FREE = -1;
 
