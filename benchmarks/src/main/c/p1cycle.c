@@ -40,6 +40,7 @@
 #define NONE (-1L)
 #define NO_SPACE (-1)
 #define MAX_CHAIN_BYTES 0xffffffffull
+#define FREE (-1L) /* token / writable slot of a head or id that is not in flight */
 
 /* ------------------------------------------------------------------ little-endian shared-memory access */
 
@@ -90,9 +91,18 @@ struct iommu {
 
 static bool permits(enum access have, enum access want) { return have == ACC_READ_WRITE || have == want; }
 
-/* Resolves [iova, iova+len) to host memory; returns false where SoftwareIommu.translate would throw. */
-static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, enum access want, uint8_t **out) {
-    struct iommu_table *t = atomic_load_explicit(&m->table, memory_order_acquire);
+/* One-entry translation cache (DeviceMemory.Translation's cached mapping): valid while the table snapshot
+ * it came from is the current one. */
+struct tlb {
+    const struct iommu_table *table; /* NULL: empty */
+    uint64_t first, last;
+    enum access access;
+    uint8_t *memory;
+};
+
+/* The full lookup of SoftwareIommu.translateMiss: binary search, range and access checks; fills the cache. */
+static bool iommu_translate_miss(struct iommu *m, struct iommu_table *t, uint64_t iova, int64_t len,
+                                 enum access want, uint8_t **out, struct tlb *c) {
     if (atomic_load_explicit(&m->closed, memory_order_acquire)) return false;
     if ((int64_t) iova < 0 || len < 0 || (int64_t) (iova + len) < (int64_t) iova) return false;
     int lo = 0, hi = t->n - 1, found = -1;
@@ -104,7 +114,23 @@ static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, 
     if (len > 0 && iova + len - 1 > t->last[found]) return false;
     if (!permits(t->access[found], want)) return false;
     *out = t->memory[found] + (iova - t->first[found]);
+    if (c) *c = (struct tlb) {t, t->first[found], t->last[found], t->access[found], t->memory[found]};
     return true;
+}
+
+/* Resolves [iova, iova+len) to host memory; returns false where SoftwareIommu.translate would throw. A cache
+ * hit re-checks what the full lookup would (current snapshot, range inside the mapping, access). */
+static inline bool iommu_translate(struct iommu *m, uint64_t iova, int64_t len, enum access want, uint8_t **out,
+                                   struct tlb *c) {
+    struct iommu_table *t = atomic_load_explicit(&m->table, memory_order_acquire);
+    if (c && c->table == t) {
+        int64_t room = (int64_t) (c->last - iova);
+        if (iova >= c->first && room >= 0 && len >= 0 && len - 1 <= room && permits(c->access, want)) {
+            *out = c->memory + (iova - c->first);
+            return true;
+        }
+    }
+    return iommu_translate_miss(m, t, iova, len, want, out, c);
 }
 
 /* A mapped region: CPU memory, its IOVA, and a shared lifetime flag (DmaRegion's volatile closed). */
@@ -121,8 +147,7 @@ static inline uint64_t region_iova(const struct region *r, int64_t off, int64_t 
 /* ------------------------------------------------------------------ chain builder (ChainBuilder) */
 
 struct chain_builder {
-    uint64_t iovas[QUEUE_SIZE];
-    uint32_t lengths[QUEUE_SIZE];
+    uint64_t bufs[2 * QUEUE_SIZE]; /* [2i] iova, [2i+1] length, as ChainBuilder.bufs */
     int count, readable_count;
     int64_t total_bytes, writable_bytes;
 };
@@ -136,8 +161,8 @@ static inline void cb_add(struct chain_builder *b, const struct region *r, int64
     if (b->count == QUEUE_SIZE) fail("chain too long", b->count, 0);
     uint64_t iova = region_iova(r, off, len);
     if (b->total_bytes + len > (int64_t) MAX_CHAIN_BYTES) fail("chain of 2^32 bytes", b->total_bytes, len);
-    b->iovas[b->count] = iova;
-    b->lengths[b->count] = (uint32_t) len;
+    b->bufs[2 * b->count] = iova;
+    b->bufs[2 * b->count + 1] = (uint64_t) len;
     b->count++;
     b->total_bytes += len;
 }
@@ -155,16 +180,18 @@ static inline void cb_check_commit(const struct chain_builder *b, long token) {
 /* ------------------------------------------------------------------ device chain (DeviceChain) */
 
 struct device_chain {
-    uint64_t iovas[QUEUE_SIZE];
-    uint32_t lengths[QUEUE_SIZE];
+    uint64_t bufs[2 * QUEUE_SIZE]; /* [2i] iova, [2i+1] length (DeviceChain.bufs, which also keeps the offset) */
     uint8_t *buffers[QUEUE_SIZE];
     int id, count, readable_count;
     int64_t readable_bytes, writable_bytes;
+    struct tlb tlb;
 };
 
 static inline void dc_reset(struct device_chain *c) {
     c->count = 0; c->readable_count = 0; c->readable_bytes = 0; c->writable_bytes = 0; c->id = -1;
 }
+
+static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable);
 
 /* DeviceChain.add: protocol checks, then the IOMMU translation of the buffer. */
 static inline void dc_add(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable,
@@ -173,12 +200,22 @@ static inline void dc_add(struct device_chain *c, struct iommu *m, uint64_t iova
     if (!writable && c->readable_count != c->count) fail("driver fault: readable after writable", where, 0);
     int64_t len = length;
     if (c->readable_bytes + c->writable_bytes + len > (int64_t) MAX_CHAIN_BYTES) fail("driver fault: 2^32", where, 0);
+    dc_store(c, m, iova, length, writable);
+}
+
+/* DeviceChain.single: the first buffer of a freshly reset chain, whose shape checks cannot fail. */
+static inline void dc_single(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
+    dc_store(c, m, iova, length, writable);
+}
+
+static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
+    int64_t len = length;
     uint8_t *p = NULL;
-    if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p)) {
+    if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p, &c->tlb)) {
         fail("driver fault: buffer refused by the IOMMU", (long) iova, len);
     }
-    c->iovas[c->count] = iova;
-    c->lengths[c->count] = length;
+    c->bufs[2 * c->count] = iova;
+    c->bufs[2 * c->count + 1] = length;
     c->buffers[c->count] = p;
     c->count++;
     if (writable) { c->writable_bytes += len; } else { c->readable_count++; c->readable_bytes += len; }
@@ -209,12 +246,9 @@ struct split_driver {
     uint8_t *desc, *avail, *used;
     struct chain_builder builder;
     int free_next[QUEUE_SIZE];
-    long tokens[QUEUE_SIZE];
-    int held_descs[QUEUE_SIZE];
-    int chain_tail[QUEUE_SIZE];
-    uint32_t writable_len[QUEUE_SIZE];
-    bool in_flight[QUEUE_SIZE];
-    int free_head, num_free, in_flight_count;
+    /* Per head, as SplitVirtqueue.heads: [2h] token or FREE; [2h+1] writable | held << 32 | tail << 48. */
+    int64_t heads[2 * QUEUE_SIZE];
+    int free_head, free_tail, num_free, in_flight_count;
     int avail_idx, published_idx, last_used_idx, seen_used_idx;
     uint32_t last_len;
     int last_id;
@@ -231,6 +265,8 @@ static void split_driver_init(struct split_driver *q, uint8_t *ring) {
     q->used = ring + s_used_off(QUEUE_SIZE);
     for (int i = 0; i < QUEUE_SIZE - 1; i++) q->free_next[i] = i + 1;
     q->free_next[QUEUE_SIZE - 1] = 0;
+    q->free_tail = QUEUE_SIZE - 1;
+    for (int h = 0; h < QUEUE_SIZE; h++) q->heads[2 * h] = FREE;
     q->num_free = QUEUE_SIZE;
     q->last_id = -1;
     /* Used-buffer notifications off, as the Java queue starts (it polls). */
@@ -249,16 +285,29 @@ static inline struct chain_builder *split_begin(struct split_driver *q) {
 }
 
 static inline void split_write_desc(uint8_t *d, uint64_t addr, uint32_t len, int flags, int next) {
-    st64(d, addr);
-    /* len, flags and next share one aligned little-endian 8-byte word (as SplitVirtqueue writes them). */
-    st64(d + 8, (uint64_t) len | (uint64_t) flags << 32 | (uint64_t) next << 48);
+    /* len, flags and next share one aligned little-endian 8-byte word (as SplitVirtqueue writes them);
+       like SplitVirtqueue.writeDesc, a word that already holds the value is not stored again. */
+    const uint64_t word = (uint64_t) len | (uint64_t) flags << 32 | (uint64_t) next << 48;
+    if (ld64(d) != addr) st64(d, addr);
+    if (ld64(d + 8) != word) st64(d + 8, word);
 }
+
+static inline int split_finish_commit(struct split_driver *q, long token, int head, int d, int needed);
 
 static inline int split_commit(struct split_driver *q, long token) {
     struct chain_builder *b = &q->builder;
     cb_check_commit(b, token);
     split_check_usable(q);
     const int n = b->count;
+    if (n == 1) {
+        /* SplitVirtqueue.commitChain's fast path: one descriptor without NEXT. */
+        if (q->num_free == 0) return NO_SPACE;
+        const int head = q->free_head;
+        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * head, b->bufs[0], (uint32_t) b->bufs[1],
+                         b->readable_count == 0 ? S_F_WRITE : 0, 0);
+        q->free_head = q->free_next[head];
+        return split_finish_commit(q, token, head, head, 1);
+    }
     const int needed = n; /* no indirect descriptors negotiated */
     if (needed > q->num_free) return NO_SPACE;
     const int head = q->free_head;
@@ -266,17 +315,21 @@ static inline int split_commit(struct split_driver *q, long token) {
     for (int i = 0; i < n; i++) {
         bool more = i + 1 < n;
         int flags = (i >= b->readable_count ? S_F_WRITE : 0) | (more ? S_F_NEXT : 0);
-        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * d, b->iovas[i], b->lengths[i], flags,
+        split_write_desc(q->desc + (uint64_t) S_DESC_SIZE * d, b->bufs[2 * i], (uint32_t) b->bufs[2 * i + 1], flags,
                          more ? q->free_next[d] : 0);
         if (more) d = q->free_next[d];
     }
     q->free_head = q->free_next[d];
+    return split_finish_commit(q, token, head, d, needed);
+}
+
+/* SplitVirtqueue.finishCommit: bookkeeping, then the (unpublished) avail ring slot. */
+static inline int split_finish_commit(struct split_driver *q, long token, int head, int d, int needed) {
+    struct chain_builder *b = &q->builder;
     q->num_free -= needed;
-    q->held_descs[head] = needed;
-    q->chain_tail[head] = d;
-    q->tokens[head] = token;
-    q->writable_len[head] = (uint32_t) b->writable_bytes;
-    q->in_flight[head] = true;
+    q->heads[2 * head] = token;
+    q->heads[2 * head + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32
+                                        | (uint64_t) d << 48);
     q->in_flight_count++;
     /* Plain store: published by the release store of avail idx. */
     st16(q->avail + S_AVAIL_RING + 2 * (q->avail_idx & q->mask), (uint16_t) head);
@@ -309,21 +362,25 @@ static inline long split_poll(struct split_driver *q) {
         if (pending > q->in_flight_count) { q->broken = F_USED_IDX_JUMP; return NONE; }
         q->seen_used_idx = u;
     }
-    const uint8_t *elem = q->used + S_USED_RING + 8 * (uint64_t) (last & q->mask);
-    uint32_t id = ld32(elem);
-    uint32_t len = ld32(elem + 4);
+    /* id and len in one (unaligned) 8-byte load, as the Java driver reads them. */
+    uint64_t elem = ld64(q->used + S_USED_RING + 8 * (uint64_t) (last & q->mask));
+    uint32_t id = (uint32_t) elem;
+    uint32_t len = (uint32_t) (elem >> 32);
     if (id >= (uint32_t) q->size) { q->broken = F_USED_ID_RANGE; return NONE; }
-    if (!q->in_flight[id]) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
-    if (len > q->writable_len[id]) { q->broken = F_USED_LEN; return NONE; }
+    const int64_t token = q->heads[2 * id];
+    const uint64_t meta = (uint64_t) q->heads[2 * id + 1];
+    if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
+    if (len > (uint32_t) meta) { q->broken = F_USED_LEN; return NONE; }
     q->last_used_idx = (last + 1) & 0xffff;
-    q->in_flight[id] = false;
+    q->heads[2 * id] = FREE;
     q->in_flight_count--;
-    q->free_next[q->chain_tail[id]] = q->free_head;
-    q->free_head = (int) id;
-    q->num_free += q->held_descs[id];
+    /* FIFO, as SplitVirtqueue: freed chains join the end of the free list. */
+    if (q->num_free == 0) q->free_head = (int) id; else q->free_next[q->free_tail] = (int) id;
+    q->free_tail = (int) (meta >> 48);
+    q->num_free += (int) (meta >> 32) & 0xffff;
     q->last_len = len;
     q->last_id = (int) id;
-    return q->tokens[id];
+    return token;
 }
 
 struct split_device {
@@ -331,8 +388,7 @@ struct split_device {
     int size, mask;
     uint8_t *desc, *avail, *used;
     struct device_chain chain;
-    bool in_flight[QUEUE_SIZE];
-    int64_t writable[QUEUE_SIZE];
+    int64_t writable[QUEUE_SIZE]; /* FREE when the head is not in flight (SplitDeviceQueue.writable) */
     int last_avail_idx, seen_avail_idx, used_idx, published_used_idx, in_flight_count;
     bool broken;
 };
@@ -343,10 +399,11 @@ static void split_device_init(struct split_device *d, struct iommu *m, uint64_t 
     d->memory = m;
     d->size = QUEUE_SIZE;
     d->mask = QUEUE_SIZE - 1;
+    for (int h = 0; h < QUEUE_SIZE; h++) d->writable[h] = FREE;
     /* The ring areas are translated once, when the queue is enabled. */
-    if (!iommu_translate(m, desc_iova, (int64_t) s_desc_size(QUEUE_SIZE), ACC_READ, &d->desc)
-        || !iommu_translate(m, avail_iova, (int64_t) s_avail_size(QUEUE_SIZE), ACC_READ, &d->avail)
-        || !iommu_translate(m, used_iova, 6 + 8 * QUEUE_SIZE, ACC_READ_WRITE, &d->used)) {
+    if (!iommu_translate(m, desc_iova, (int64_t) s_desc_size(QUEUE_SIZE), ACC_READ, &d->desc, NULL)
+        || !iommu_translate(m, avail_iova, (int64_t) s_avail_size(QUEUE_SIZE), ACC_READ, &d->avail, NULL)
+        || !iommu_translate(m, used_iova, 6 + 8 * QUEUE_SIZE, ACC_READ_WRITE, &d->used, NULL)) {
         fail("ring area refused by the IOMMU", 0, 0);
     }
 }
@@ -355,14 +412,16 @@ static inline void split_dev_check(const struct split_device *d) {
     if (d->broken) fail("device queue broken", 0, 0);
 }
 
-static inline void split_walk(struct split_device *d, int head) {
+/* SplitDeviceQueue.walk: the general walk; addr and word are the head descriptor's. */
+static void split_walk(struct split_device *d, int head, uint64_t addr, uint64_t word) {
     int i = head, visited = 0;
     for (;;) {
         if (++visited > d->size) fail("driver fault: descriptor loop", i, 0);
-        const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * i;
-        uint64_t addr = ld64(p);
-        /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
-        uint64_t word = ld64(p + 8);
+        if (visited > 1) {
+            const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * i;
+            addr = ld64(p);
+            word = ld64(p + 8);
+        }
         uint32_t len = (uint32_t) word;
         int flags = (int) (word >> 32) & 0xffff;
         if (flags & S_F_INDIRECT) fail("driver fault: INDIRECT not negotiated", i, 0);
@@ -387,12 +446,20 @@ static inline struct device_chain *split_pop(struct split_device *d) {
     }
     const int head = ld16(d->avail + S_AVAIL_RING + 2 * (uint64_t) (last & d->mask));
     if (head >= d->size) fail("driver fault: head out of range", head, 0);
-    if (d->in_flight[head]) fail("driver fault: head in use", head, 0);
+    if (d->writable[head] != FREE) fail("driver fault: head in use", head, 0);
     dc_reset(&d->chain);
     d->chain.id = head;
-    split_walk(d, head);
+    const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * head;
+    uint64_t addr = ld64(p);
+    /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
+    uint64_t word = ld64(p + 8);
+    int flags = (int) (word >> 32) & 0xffff;
+    if ((flags & (S_F_NEXT | S_F_INDIRECT)) == 0) {
+        dc_single(&d->chain, d->memory, addr, (uint32_t) word, (flags & S_F_WRITE) != 0); /* one-descriptor chain */
+    } else {
+        split_walk(d, head, addr, word);
+    }
     d->last_avail_idx = (last + 1) & 0xffff;
-    d->in_flight[head] = true;
     d->writable[head] = d->chain.writable_bytes;
     d->in_flight_count++;
     return &d->chain;
@@ -400,14 +467,12 @@ static inline struct device_chain *split_pop(struct split_device *d) {
 
 static inline void split_push(struct split_device *d, int id, int64_t written) {
     split_dev_check(d);
-    if (id < 0 || id >= d->size || !d->in_flight[id]) fail("push of a head not in flight", id, 0);
-    if (written < 0 || written > d->writable[id]) fail("written length out of range", id, written);
-    uint8_t *elem = d->used + S_USED_RING + 8 * (uint64_t) (d->used_idx & d->mask);
-    /* Plain stores: published by the release store of used idx. */
-    st32(elem, (uint32_t) id);
-    st32(elem + 4, (uint32_t) written);
+    /* FREE (-1) fails the length test as well, like SplitDeviceQueue.push's single check. */
+    if (id < 0 || id >= d->size || written < 0 || written > d->writable[id]) fail("push of a head not in flight", id, written);
+    /* Plain store of id and len together: published by the release store of used idx. */
+    st64(d->used + S_USED_RING + 8 * (uint64_t) (d->used_idx & d->mask), (uint32_t) id | (uint64_t) written << 32);
     d->used_idx = (d->used_idx + 1) & 0xffff;
-    d->in_flight[id] = false;
+    d->writable[id] = FREE;
     d->in_flight_count--;
 }
 
@@ -445,11 +510,9 @@ struct packed_driver {
     uint8_t *ring, *driver_event, *device_event;
     struct chain_builder builder;
     int free_ids[QUEUE_SIZE];
-    long tokens[QUEUE_SIZE];
-    int slots[QUEUE_SIZE];
-    uint32_t writable_len[QUEUE_SIZE];
-    bool in_flight[QUEUE_SIZE];
-    int free_id_top, num_free, in_flight_count;
+    /* Per id, as PackedVirtqueue.ids: [2id] token or FREE; [2id+1] writable | slots << 32. */
+    int64_t ids[2 * QUEUE_SIZE];
+    int free_id_first, free_id_count, num_free, in_flight_count;
     int avail_pos;
     bool avail_wrap;
     int used_pos;
@@ -467,8 +530,10 @@ static void packed_driver_init(struct packed_driver *q, uint8_t *ring) {
     q->ring = ring;
     q->driver_event = ring + p_driver_event_off(QUEUE_SIZE);
     q->device_event = ring + p_device_event_off(QUEUE_SIZE);
-    for (int i = 0; i < QUEUE_SIZE; i++) q->free_ids[i] = QUEUE_SIZE - 1 - i;
-    q->free_id_top = QUEUE_SIZE;
+    for (int i = 0; i < QUEUE_SIZE; i++) q->free_ids[i] = i;   /* a FIFO, as PackedVirtqueue's */
+    for (int i = 0; i < QUEUE_SIZE; i++) q->ids[2 * i] = FREE;
+    q->free_id_first = 0;
+    q->free_id_count = QUEUE_SIZE;
     q->num_free = QUEUE_SIZE;
     q->avail_wrap = true;
     q->used_wrap = true;
@@ -490,14 +555,22 @@ static inline struct chain_builder *packed_begin(struct packed_driver *q) {
 
 static inline int avail_bits(bool wrap) { return wrap ? P_F_AVAIL : P_F_USED; }
 
+/* The oldest free buffer id (PackedVirtqueue.takeId); the caller checked that one is free. */
+static inline int packed_take_id(struct packed_driver *q) {
+    const int id = q->free_ids[q->free_id_first];
+    q->free_id_first = q->free_id_first + 1 == q->size ? 0 : q->free_id_first + 1;
+    q->free_id_count--;
+    return id;
+}
+
 static inline int packed_commit(struct packed_driver *q, long token) {
     struct chain_builder *b = &q->builder;
     cb_check_commit(b, token);
     packed_check_usable(q);
     const int n = b->count;
     const int needed = n; /* no indirect descriptors negotiated */
-    if (needed > q->num_free || q->free_id_top == 0) return NO_SPACE;
-    const int id = q->free_ids[--q->free_id_top];
+    if (needed > q->num_free || q->free_id_count == 0) return NO_SPACE;
+    const int id = packed_take_id(q);
     const int head_pos = q->avail_pos;
     int pos = q->avail_pos;
     bool wrap = q->avail_wrap;
@@ -507,23 +580,21 @@ static inline int packed_commit(struct packed_driver *q, long token) {
         uint8_t *d = q->ring + (uint64_t) P_DESC_SIZE * pos;
         if (i == 0) {
             /* Head: everything but the flags, which the batch's release store or a later plain store sets. */
-            st64(d, b->iovas[i]);
-            st32(d + 8, b->lengths[i]);
+            st64(d, b->bufs[2 * i]);
+            st32(d + 8, (uint32_t) b->bufs[2 * i + 1]);
             st16(d + 12, (uint16_t) id);
             head_flags = flags;
         } else {
-            st64(d, b->iovas[i]);
-            st64(d + 8, (uint64_t) b->lengths[i] | (uint64_t) (id & 0xffff) << 32 | (uint64_t) (flags & 0xffff) << 48);
+            st64(d, b->bufs[2 * i]);
+            st64(d + 8, (uint64_t) (uint32_t) b->bufs[2 * i + 1] | (uint64_t) (id & 0xffff) << 32 | (uint64_t) (flags & 0xffff) << 48);
         }
         if (++pos == q->size) { pos = 0; wrap = !wrap; }
     }
     q->avail_pos = pos;
     q->avail_wrap = wrap;
     q->num_free -= needed;
-    q->slots[id] = needed;
-    q->tokens[id] = token;
-    q->writable_len[id] = (uint32_t) b->writable_bytes;
-    q->in_flight[id] = true;
+    q->ids[2 * id] = token;
+    q->ids[2 * id + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32);
     q->in_flight_count++;
     q->added_since_publish += needed;
     if (q->pending_head_pos < 0) {
@@ -559,21 +630,30 @@ static inline long packed_poll(struct packed_driver *q) {
     const int f = ld16_acquire(d + 14);
     const int want = q->used_wrap ? (P_F_AVAIL | P_F_USED) : 0;
     if ((f & (P_F_AVAIL | P_F_USED)) != want) return NONE;
-    const int id = ld16(d + 12);
-    const uint32_t len = (f & P_F_WRITE) ? ld32(d + 8) : 0;
+    /* len and id in one 8-byte load (as the Java driver reads them). */
+    const uint64_t word = ld64(d + 8);
+    const int id = (int) (word >> 32) & 0xffff;
     if (id >= q->size) { q->broken = F_USED_ID_RANGE; return NONE; }
-    if (!q->in_flight[id]) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
-    if (len > q->writable_len[id]) { q->broken = F_USED_LEN; return NONE; }
-    int p = q->used_pos + q->slots[id];
+    const int64_t token = q->ids[2 * id];
+    const uint64_t meta = (uint64_t) q->ids[2 * id + 1];
+    const uint32_t writable = (uint32_t) meta;
+    /* len counts when WRITE is set or the chain has writable buffers (QEMU omits WRITE; see PackedVirtqueue.poll). */
+    const uint32_t len = (f & P_F_WRITE) || writable != 0 ? (uint32_t) word : 0;
+    if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
+    if (len > writable) { q->broken = F_USED_LEN; return NONE; }
+    const int n = (int) (meta >> 32) & 0xffff;
+    int p = q->used_pos + n;
     if (p >= q->size) { p -= q->size; q->used_wrap = !q->used_wrap; }
     q->used_pos = p;
-    q->num_free += q->slots[id];
-    q->in_flight[id] = false;
+    q->num_free += n;
+    q->ids[2 * id] = FREE;
     q->in_flight_count--;
-    q->free_ids[q->free_id_top++] = id;
+    int end = q->free_id_first + q->free_id_count;
+    q->free_ids[end >= q->size ? end - q->size : end] = id;
+    q->free_id_count++;
     q->last_len = len;
     q->last_id = id;
-    return q->tokens[id];
+    return token;
 }
 
 struct packed_device {
@@ -581,9 +661,7 @@ struct packed_device {
     int size;
     uint8_t *ring, *driver_event, *device_event;
     struct device_chain chain;
-    bool in_flight[P_IDS];
-    int slots[P_IDS];
-    int64_t writable[P_IDS];
+    int64_t held[P_IDS]; /* FREE, or writable | slots << 32 (PackedDeviceQueue.held) */
     int next_avail;
     bool avail_wrap;
     int used_pos;
@@ -597,14 +675,15 @@ static void packed_device_init(struct packed_device *d, struct iommu *m, uint64_
     memset(d, 0, sizeof *d);
     d->memory = m;
     d->size = QUEUE_SIZE;
-    if (!iommu_translate(m, ring_iova, P_DESC_SIZE * QUEUE_SIZE, ACC_READ_WRITE, &d->ring)
-        || !iommu_translate(m, driver_event_iova, 4, ACC_READ, &d->driver_event)
-        || !iommu_translate(m, device_event_iova, 4, ACC_READ_WRITE, &d->device_event)) {
+    if (!iommu_translate(m, ring_iova, P_DESC_SIZE * QUEUE_SIZE, ACC_READ_WRITE, &d->ring, NULL)
+        || !iommu_translate(m, driver_event_iova, 4, ACC_READ, &d->driver_event, NULL)
+        || !iommu_translate(m, device_event_iova, 4, ACC_READ_WRITE, &d->device_event, NULL)) {
         fail("ring area refused by the IOMMU", 0, 0);
     }
     d->avail_wrap = true;
     d->used_wrap = true;
     d->pending_used_pos = -1;
+    for (int i = 0; i < P_IDS; i++) d->held[i] = FREE;
 }
 
 static inline void packed_dev_check(const struct packed_device *d) {
@@ -615,13 +694,9 @@ static inline bool is_avail(int flags, bool wrap) {
     return ((flags & P_F_AVAIL) != 0) == wrap && ((flags & P_F_USED) != 0) != wrap;
 }
 
-static inline struct device_chain *packed_pop(struct packed_device *d) {
-    packed_dev_check(d);
-    const int p = d->next_avail;
-    /* Acquire: the head's flags before the rest of its descriptor and list (2.8.21.1). */
-    const int f = ld16_acquire(d->ring + (uint64_t) P_DESC_SIZE * p + 14);
-    if (!is_avail(f, d->avail_wrap)) return NULL;
-    dc_reset(&d->chain);
+/* PackedDeviceQueue.popList: the general NEXT-linked list (INDIRECT is not negotiated); returns its length
+ * and the buffer id, which is in the last descriptor. */
+static int packed_pop_list(struct packed_device *d, int p, int f, int *id_out) {
     if (f & P_F_INDIRECT) fail("driver fault: INDIRECT not negotiated", p, 0);
     int q = p, count = 0, fq = f, last;
     bool w = d->avail_wrap;
@@ -638,23 +713,43 @@ static inline struct device_chain *packed_pop(struct packed_device *d) {
         if (++q == d->size) { q = 0; w = !w; }
         if (!(fq & P_F_NEXT)) break;
     }
-    const int id = ld16(d->ring + (uint64_t) P_DESC_SIZE * last + 12);
-    if (d->in_flight[id]) fail("driver fault: buffer id in use", id, 0);
+    *id_out = ld16(d->ring + (uint64_t) P_DESC_SIZE * last + 12);
+    return count;
+}
+
+static inline struct device_chain *packed_pop(struct packed_device *d) {
+    packed_dev_check(d);
+    const int p = d->next_avail;
+    /* Acquire: the head's flags before the rest of its descriptor and list (2.8.21.1). */
+    const int f = ld16_acquire(d->ring + (uint64_t) P_DESC_SIZE * p + 14);
+    if (!is_avail(f, d->avail_wrap)) return NULL;
+    dc_reset(&d->chain);
+    int count, id;
+    if ((f & (P_F_NEXT | P_F_INDIRECT)) == 0) {
+        /* One-descriptor list: len, id and flags are one little-endian 8-byte word (as the Java device reads). */
+        const uint8_t *e = d->ring + (uint64_t) P_DESC_SIZE * p;
+        uint64_t word = ld64(e + 8);
+        dc_single(&d->chain, d->memory, ld64(e), (uint32_t) word, (f & P_F_WRITE) != 0);
+        id = (int) (word >> 32) & 0xffff;
+        count = 1;
+    } else {
+        count = packed_pop_list(d, p, f, &id);
+    }
+    if (d->held[id] != FREE) fail("driver fault: buffer id in use", id, 0);
     d->chain.id = id;
     int np = p + count;
     if (np >= d->size) { np -= d->size; d->avail_wrap = !d->avail_wrap; }
     d->next_avail = np;
-    d->in_flight[id] = true;
-    d->slots[id] = count;
-    d->writable[id] = d->chain.writable_bytes;
+    d->held[id] = d->chain.writable_bytes | (int64_t) count << 32;
     d->in_flight_count++;
     return &d->chain;
 }
 
 static inline void packed_push(struct packed_device *d, int id, int64_t written) {
     packed_dev_check(d);
-    if (id < 0 || id >= P_IDS || !d->in_flight[id]) fail("push of an id not in flight", id, 0);
-    if (written < 0 || written > d->writable[id]) fail("written length out of range", id, written);
+    const int64_t h = id < 0 || id >= P_IDS ? FREE : d->held[id];
+    if (h == FREE || written < 0 || written > (h & 0xffffffff)) fail("push of an id not in flight / bad length", id, written);
+    const int slot_count = (int) (h >> 32);
     const int pos = d->used_pos;
     uint8_t *e = d->ring + (uint64_t) P_DESC_SIZE * pos;
     st32(e + 8, (uint32_t) written);
@@ -666,11 +761,11 @@ static inline void packed_push(struct packed_device *d, int id, int64_t written)
     } else {
         st16(e + 14, (uint16_t) flags); /* plain: behind the batch's first used descriptor */
     }
-    int np = pos + d->slots[id];
+    int np = pos + slot_count;
     if (np >= d->size) { np -= d->size; d->used_wrap = !d->used_wrap; }
     d->used_pos = np;
-    d->used_since_publish += d->slots[id];
-    d->in_flight[id] = false;
+    d->used_since_publish += slot_count;
+    d->held[id] = FREE;
     d->in_flight_count--;
 }
 
@@ -811,9 +906,14 @@ static long expected_checksum(int batch) {
 
 /* ------------------------------------------------------------------ timing */
 
+/* Wall-clock time like JMH; the CPU-time diagnostic (README) builds with -DP1_CLOCK=CLOCK_THREAD_CPUTIME_ID. */
+#ifndef P1_CLOCK
+#define P1_CLOCK CLOCK_MONOTONIC
+#endif
+
 static uint64_t now_ns(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(P1_CLOCK, &ts);
     return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 

@@ -32,12 +32,15 @@ public final class DmaRegion implements AutoCloseable {
     }
 
     private final MemorySegment segment;
+    /** {@code segment.byteSize()}, kept here so that bounds checks need no call through the segment. */
+    private final long size;
     private final long iova;
     private final Lifetime lifetime;
     private final boolean root;
 
     private DmaRegion(MemorySegment segment, long iova, Lifetime lifetime, boolean root) {
         this.segment = segment;
+        this.size = segment.byteSize();
         this.iova = iova;
         this.lifetime = lifetime;
         this.root = root;
@@ -72,7 +75,7 @@ public final class DmaRegion implements AutoCloseable {
 
     /** Size of the region in bytes. */
     public long byteSize() {
-        return segment.byteSize();
+        return size;
     }
 
     /** The CPU view of the region. */
@@ -90,8 +93,8 @@ public final class DmaRegion implements AutoCloseable {
     /** Device address of the byte at {@code offset}; requires {@code 0 <= offset < byteSize()}. */
     public long iova(long offset) {
         checkAlive();
-        if (offset < 0 || offset >= segment.byteSize()) {
-            throw new IndexOutOfBoundsException("offset " + offset + " outside region of " + segment.byteSize()
+        if (offset < 0 || offset >= size) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside region of " + size
                     + " bytes");
         }
         return iova + offset;
@@ -103,9 +106,9 @@ public final class DmaRegion implements AutoCloseable {
      */
     public long iova(long offset, long length) {
         checkAlive();
-        if (offset < 0 || length < 0 || offset > segment.byteSize() - length) {
+        if (offset < 0 || length < 0 || offset > size - length) {
             throw new IndexOutOfBoundsException("range [" + offset + ", " + offset + "+" + length
-                    + ") outside region of " + segment.byteSize() + " bytes");
+                    + ") outside region of " + size + " bytes");
         }
         return iova + offset;
     }
@@ -157,7 +160,7 @@ public final class DmaRegion implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DmaRegion[iova=0x" + Long.toHexString(iova) + ", size=" + segment.byteSize()
+        return "DmaRegion[iova=0x" + Long.toHexString(iova) + ", size=" + size
                 + (lifetime.closed ? ", closed" : "") + (root ? "" : ", slice") + "]";
     }
 }

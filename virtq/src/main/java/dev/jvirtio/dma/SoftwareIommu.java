@@ -137,6 +137,22 @@ public final class SoftwareIommu implements DmaMapper, DeviceMemory {
     @Override
     public void translate(long iova, long length, DmaAccess access, Translation out) {
         Table t = table;
+        // IOTLB hit: the holder's cached mapping comes from the current snapshot (map, unmap and close
+        // publish a new one, so a stale entry never matches; EMPTY is never cached), the whole range lies
+        // inside it and the access is permitted: exactly what the full lookup below would conclude.
+        if (out.cachedTable == t) {
+            long room = out.cachedLast - iova;
+            if (iova >= out.cachedFirst && room >= 0 && length >= 0 && length - 1 <= room
+                    && out.cachedAccess.permits(access)) {
+                out.setOffset(iova - out.cachedFirst);
+                return;
+            }
+        }
+        translateMiss(t, iova, length, access, out);
+    }
+
+    /** The full lookup: binary search of the snapshot, then range and access checks. */
+    private void translateMiss(Table t, long iova, long length, DmaAccess access, Translation out) {
         boolean isClosed = closed;
         if (isClosed || iova < 0 || length < 0 || iova + length < iova) {
             throw refusal(isClosed ? DmaFaultException.Reason.IOMMU_CLOSED : DmaFaultException.Reason.INVALID_ADDRESS,
@@ -165,7 +181,7 @@ public final class SoftwareIommu implements DmaMapper, DeviceMemory {
         if (!t.access[found].permits(access)) {
             throw refusal(DmaFaultException.Reason.ACCESS_DENIED, iova, length, access);
         }
-        out.set(t.memory[found], iova - first[found]);
+        out.setCached(t.memory[found], iova - first[found], t, first[found], t.last[found], t.access[found]);
     }
 
     /** Builds the fault outside {@link #translate}, which device hot paths want inlined. */

@@ -28,8 +28,9 @@ public final class ChainBuilder {
     private static final long MAX_CHAIN_BYTES = 0xffff_ffffL;
 
     private final Sink sink;
-    private final long[] iovas;
-    private final int[] lengths;
+    /** Per buffer i: {@code [2i]} IOVA, {@code [2i+1]} length (one array: one base load and bounds check). */
+    private final long[] bufs;
+    private final int capacity;
     private int count;
     private int readableCount;
     private long totalBytes;
@@ -41,8 +42,8 @@ public final class ChainBuilder {
             throw new IllegalArgumentException("capacity must be >= 1");
         }
         this.sink = sink;
-        this.iovas = new long[capacity];
-        this.lengths = new int[capacity];
+        this.capacity = capacity;
+        this.bufs = new long[2 * capacity];
     }
 
     /** Discards the chain being built. */
@@ -86,15 +87,15 @@ public final class ChainBuilder {
         if (length <= 0 || length > MAX_CHAIN_BYTES) {
             throw new IllegalArgumentException("buffer length must be in 1..2^32-1: " + length);
         }
-        if (count == iovas.length) {
-            throw new IllegalStateException("chain longer than " + iovas.length + " buffers (the queue size)");
+        if (count == capacity) {
+            throw new IllegalStateException("chain longer than " + capacity + " buffers (the queue size)");
         }
         long iova = region.iova(offset, length); // bounds and liveness check
         if (totalBytes + length > MAX_CHAIN_BYTES) {
             throw new IllegalArgumentException("chain of 2^32 bytes or more (virtio 1.3 2.7.5.2)");
         }
-        iovas[count] = iova;
-        lengths[count] = (int) length;
+        bufs[2 * count] = iova;
+        bufs[2 * count + 1] = length;
         count++;
         totalBytes += length;
     }
@@ -126,12 +127,12 @@ public final class ChainBuilder {
 
     /** Device address of buffer {@code i}. */
     public long iova(int i) {
-        return iovas[i];
+        return bufs[2 * i];
     }
 
     /** Length of buffer {@code i} (an unsigned 32-bit value). */
     public int length(int i) {
-        return lengths[i];
+        return (int) bufs[2 * i + 1];
     }
 
     /** Whether buffer {@code i} is device-writable. */
@@ -151,6 +152,6 @@ public final class ChainBuilder {
 
     /** Maximum number of buffers per chain. */
     public int capacity() {
-        return iovas.length;
+        return capacity;
     }
 }

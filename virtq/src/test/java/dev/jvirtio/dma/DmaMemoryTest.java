@@ -100,6 +100,46 @@ class DmaMemoryTest {
         }
     }
 
+    @Test
+    void translationCacheAnswersOnlyWhatAFullLookupWould() {
+        try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator(); SoftwareIommu iommu = new SoftwareIommu()) {
+            DmaMemory ro = alloc.allocate(8192, 4096);
+            DmaMemory other = alloc.allocate(8192, 4096);
+            iommu.map(ro.segment(), 0x20000, DmaAccess.READ);
+            DeviceMemory.Translation t = new DeviceMemory.Translation();
+            iommu.translate(0x20010, 16, DmaAccess.READ, t); // fills the cache with the read-only mapping
+            for (long off : new long[] {0, 8, 4095, 8191}) {  // hits land on the right offsets
+                iommu.translate(0x20000 + off, 1, DmaAccess.READ, t);
+                assertEquals(off, t.offset());
+                assertTrue(t.segment() == ro.segment());
+            }
+            iommu.translate(0x20000, 8192, DmaAccess.READ, t); // exactly the whole mapping
+            iommu.translate(0x21fff, 0, DmaAccess.READ, t); // empty range at the last byte, as a full lookup allows
+            assertEquals(8191, t.offset());
+            // Each refusal right after a hit on the same mapping: the cache must not answer it.
+            assertFault(DmaFaultException.Reason.ACCESS_DENIED, () -> iommu.translate(0x20010, 4, DmaAccess.WRITE, t));
+            assertFault(DmaFaultException.Reason.ACCESS_DENIED, () -> iommu.translate(0x20010, 4, DmaAccess.READ_WRITE, t));
+            assertFault(DmaFaultException.Reason.CROSSES_MAPPING_END, () -> iommu.translate(0x21ffc, 8, DmaAccess.READ, t));
+            assertFault(DmaFaultException.Reason.CROSSES_MAPPING_END, () -> iommu.translate(0x20000, 8193, DmaAccess.READ, t));
+            assertFault(DmaFaultException.Reason.UNMAPPED, () -> iommu.translate(0x1fff8, 4, DmaAccess.READ, t));
+            assertFault(DmaFaultException.Reason.UNMAPPED, () -> iommu.translate(0x22000, 1, DmaAccess.READ, t));
+            assertFault(DmaFaultException.Reason.INVALID_ADDRESS, () -> iommu.translate(0x20010, -1, DmaAccess.READ, t));
+            assertFault(DmaFaultException.Reason.INVALID_ADDRESS,
+                    () -> iommu.translate(0x20010, Long.MAX_VALUE, DmaAccess.READ, t));
+            // A new mapping at the same IOVA after unmap: the stale entry must not be used.
+            iommu.translate(0x20010, 4, DmaAccess.READ, t);
+            iommu.unmap(0x20000, 8192);
+            assertFault(DmaFaultException.Reason.UNMAPPED, () -> iommu.translate(0x20010, 4, DmaAccess.READ, t));
+            iommu.map(other.segment(), 0x20000, DmaAccess.READ_WRITE);
+            iommu.translate(0x20010, 4, DmaAccess.WRITE, t);
+            assertTrue(t.segment() == other.segment(), "translated through the new mapping");
+            assertEquals(0x10, t.offset());
+            // Closing empties the table: a cached entry never outlives the IOMMU.
+            iommu.close();
+            assertFault(DmaFaultException.Reason.IOMMU_CLOSED, () -> iommu.translate(0x20010, 4, DmaAccess.WRITE, t));
+        }
+    }
+
     private static void assertFault(DmaFaultException.Reason reason, Runnable r) {
         DmaFaultException e = assertThrows(DmaFaultException.class, r::run);
         assertEquals(reason, e.reason(), e.getMessage());

@@ -15,10 +15,10 @@ import java.lang.foreign.MemorySegment;
  * (gather / scatter) and allocate nothing.
  */
 public final class DeviceChain {
-    private final long[] iovas;
-    private final int[] lengths;
+    /** Per buffer i: {@code [3i]} IOVA, {@code [3i+1]} offset in its mapping's segment, {@code [3i+2]} length. */
+    private final long[] bufs;
     private final MemorySegment[] segments;
-    private final long[] offsets;
+    private final int capacity;
     private final DeviceMemory.Translation translation = new DeviceMemory.Translation();
     private int id;
     private int count;
@@ -27,10 +27,9 @@ public final class DeviceChain {
     private long writableBytes;
 
     DeviceChain(int capacity) {
-        iovas = new long[capacity];
-        lengths = new int[capacity];
+        this.capacity = capacity;
+        bufs = new long[3 * capacity];
         segments = new MemorySegment[capacity];
-        offsets = new long[capacity];
     }
 
     void reset() {
@@ -51,27 +50,43 @@ public final class DeviceChain {
      */
     void add(DeviceMemory memory, long iova, int length, boolean writable, long where) {
         long len = length & 0xffff_ffffL;
-        if (count == iovas.length || (!writable && readableCount != count)
+        if (count == capacity || (!writable && readableCount != count)
                 || readableBytes + writableBytes + len > 0xffff_ffffL) {
             throw badBuffer(writable, where);
         }
+        store(memory, iova, len, writable);
+    }
+
+    /**
+     * Makes a one-buffer chain of a freshly {@link #reset} chain: the chain-shape checks of {@link #add}
+     * cannot fail for a first buffer (capacity >= 1, nothing precedes it, a 32-bit length is below 2^32),
+     * so only the translation remains. The device queues' common case.
+     */
+    void single(DeviceMemory memory, long iova, int length, boolean writable) {
+        store(memory, iova, length & 0xffff_ffffL, writable);
+    }
+
+    private void store(DeviceMemory memory, long iova, long len, boolean writable) {
+        final int i = count;
         MemorySegment seg = null;
         long off = 0;
         if (len > 0) {
             try {
                 memory.translate(iova, len, writable ? DmaAccess.WRITE : DmaAccess.READ, translation);
             } catch (DmaFaultException e) {
-                throw new DriverFaultException(DriverFaultException.Violation.UNMAPPED_BUFFER, iova,
-                        "buffer IOVA refused by the IOMMU", e);
+                throw unmapped(iova, e);
             }
             seg = translation.segment();
             off = translation.offset();
         }
-        iovas[count] = iova;
-        lengths[count] = length;
-        segments[count] = seg;
-        offsets[count] = off;
-        count++;
+        bufs[3 * i] = iova;
+        bufs[3 * i + 1] = off;
+        bufs[3 * i + 2] = len;
+        // Usually the same mapping as the last chain in this slot: skip the reference store (and its GC barriers).
+        if (segments[i] != seg) {
+            segments[i] = seg;
+        }
+        count = i + 1;
         if (writable) {
             writableBytes += len;
         } else {
@@ -80,11 +95,16 @@ public final class DeviceChain {
         }
     }
 
+    private static DriverFaultException unmapped(long iova, DmaFaultException e) {
+        return new DriverFaultException(DriverFaultException.Violation.UNMAPPED_BUFFER, iova,
+                "buffer IOVA refused by the IOMMU", e);
+    }
+
     /** The fault for a buffer that breaks the chain rules (kept out of {@link #add} so that it inlines). */
     private DriverFaultException badBuffer(boolean writable, long where) {
-        if (count == iovas.length) {
+        if (count == capacity) {
             return new DriverFaultException(DriverFaultException.Violation.DESCRIPTOR_LOOP, where,
-                    "chain longer than " + iovas.length + " buffers", null);
+                    "chain longer than " + capacity + " buffers", null);
         }
         if (!writable && readableCount != count) {
             return new DriverFaultException(DriverFaultException.Violation.READABLE_AFTER_WRITABLE, where,
@@ -112,13 +132,13 @@ public final class DeviceChain {
     /** Device address of buffer {@code i}. */
     public long iova(int i) {
         check(i);
-        return iovas[i];
+        return bufs[3 * i];
     }
 
     /** Length of buffer {@code i} in bytes (unsigned 32-bit). */
     public long length(int i) {
         check(i);
-        return lengths[i] & 0xffff_ffffL;
+        return bufs[3 * i + 2];
     }
 
     /** Whether buffer {@code i} is device-writable. */
@@ -143,7 +163,7 @@ public final class DeviceChain {
         if (segments[i] == null) {
             return MemorySegment.NULL;
         }
-        return segments[i].asSlice(offsets[i], lengths[i] & 0xffff_ffffL);
+        return segments[i].asSlice(bufs[3 * i + 1], bufs[3 * i + 2]);
     }
 
     /**
@@ -170,16 +190,16 @@ public final class DeviceChain {
         long done = 0;
         long skip = offset;
         for (int i = from; i < to && done < length; i++) {
-            long len = lengths[i] & 0xffff_ffffL;
+            long len = bufs[3 * i + 2];
             if (skip >= len) {
                 skip -= len;
                 continue;
             }
             long n = Math.min(len - skip, length - done);
             if (toDevice) {
-                MemorySegment.copy(other, otherOffset + done, segments[i], offsets[i] + skip, n);
+                MemorySegment.copy(other, otherOffset + done, segments[i], bufs[3 * i + 1] + skip, n);
             } else {
-                MemorySegment.copy(segments[i], offsets[i] + skip, other, otherOffset + done, n);
+                MemorySegment.copy(segments[i], bufs[3 * i + 1] + skip, other, otherOffset + done, n);
             }
             done += n;
             skip = 0;

@@ -29,6 +29,11 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle IDX = LE16.varHandle();
+    /** A used element (le32 id, le32 len) as one store; elements sit at 4 + 8i, so not 8-aligned. */
+    private static final ValueLayout.OfLong LE64_UNALIGNED =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** {@link #writable} value of a head that is not in flight. */
+    private static final long FREE = -1;
 
     private final DeviceMemory memory;
     private final int size;
@@ -42,7 +47,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private final long availEventOff;
     private final DeviceChain chain;
     private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
-    private final boolean[] inFlight;
+    /** Per head: the writable bytes of the chain the device holds, or {@link #FREE} when none is in flight. */
     private final long[] writable;
 
     private int lastAvailIdx;
@@ -74,8 +79,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
         this.usedEventOff = usedEventOffset(size);
         this.availEventOff = availEventOffset(size);
         this.chain = new DeviceChain(size);
-        this.inFlight = new boolean[size];
         this.writable = new long[size];
+        Arrays.fill(writable, FREE);
     }
 
     static MemorySegment ringArea(DeviceMemory memory, long iova, long bytes, DmaAccess access) {
@@ -122,19 +127,28 @@ public final class SplitDeviceQueue implements DeviceQueue {
             seenAvailIdx = a;
         }
         final int head = avail.get(LE16, availRingOffset(last & mask)) & 0xffff;
-        if (head >= size || inFlight[head]) {
+        if (head >= size || writable[head] != FREE) {
             throw badHead(head);
         }
         chain.reset();
         chain.id(head);
+        final long off = descOffset(head);
+        final long addr = desc.get(LE64, off + DESC_ADDR);
+        // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
+        final long word = desc.get(LE64, off + DESC_LEN);
+        final int flags = (int) (word >>> 32) & 0xffff;
         try {
-            walk(head);
+            if ((flags & (F_NEXT | F_INDIRECT)) == 0) {
+                // Fast path: a chain of one direct descriptor (no loop, next or nesting checks apply).
+                chain.single(memory, addr, (int) word, (flags & F_WRITE) != 0);
+            } else {
+                walk(head, addr, word);
+            }
         } catch (DriverFaultException e) {
             broken = e;
             throw e;
         }
         lastAvailIdx = (last + 1) & 0xffff;
-        inFlight[head] = true;
         writable[head] = chain.writableLength();
         inFlightCount++;
         return chain;
@@ -154,18 +168,22 @@ public final class SplitDeviceQueue implements DeviceQueue {
         return fault(Violation.ID_IN_USE, head, "head " + head + " made available while the device holds it");
     }
 
-    private void walk(int head) {
+    /** The general walk (indirect or NEXT-linked chains); {@code addr} and {@code word} are the head's. */
+    private void walk(int head, long headAddr, long headWord) {
         int d = head;
         int visited = 0;
+        long addr = headAddr;
+        long word = headWord;
         while (true) {
             if (++visited > size) {
                 throw new DriverFaultException(Violation.DESCRIPTOR_LOOP, d,
                         "chain from head " + head + " visits more than " + size + " descriptors", null);
             }
-            long off = descOffset(d);
-            long addr = desc.get(LE64, off + DESC_ADDR);
-            // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
-            long word = desc.get(LE64, off + DESC_LEN);
+            if (visited > 1) {
+                long off = descOffset(d);
+                addr = desc.get(LE64, off + DESC_ADDR);
+                word = desc.get(LE64, off + DESC_LEN);
+            }
             int len = (int) word;
             int flags = (int) (word >>> 32) & 0xffff;
             if ((flags & F_INDIRECT) != 0) {
@@ -242,15 +260,14 @@ public final class SplitDeviceQueue implements DeviceQueue {
     @Override
     public void push(int id, long writtenLength) {
         checkUsable();
-        if (id < 0 || id >= size || !inFlight[id] || writtenLength < 0 || writtenLength > writable[id]) {
+        // Not in flight (FREE = -1) fails the length test too, as does a negative length.
+        if (id < 0 || id >= size || writtenLength < 0 || writtenLength > writable[id]) {
             throw badPush(id, writtenLength);
         }
-        long elem = usedElemOffset(usedIdx & mask);
-        // Plain stores: published by the release store of used idx in publishUsed().
-        used.set(LE32, elem, id);
-        used.set(LE32, elem + 4, (int) writtenLength);
+        // Plain store of id and len together: published by the release store of used idx in publishUsed().
+        used.set(LE64_UNALIGNED, usedElemOffset(usedIdx & mask), (id & 0xffff_ffffL) | writtenLength << 32);
         usedIdx = (usedIdx + 1) & 0xffff;
-        inFlight[id] = false;
+        writable[id] = FREE;
         inFlightCount--;
     }
 
@@ -322,7 +339,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
 
     @Override
     public void reset() {
-        Arrays.fill(inFlight, false);
+        Arrays.fill(writable, FREE);
         lastAvailIdx = 0;
         seenAvailIdx = 0;
         usedIdx = 0;
@@ -334,7 +351,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
     }
 
     private RuntimeException badPush(int id, long writtenLength) {
-        if (id < 0 || id >= size || !inFlight[id]) {
+        if (id < 0 || id >= size || writable[id] == FREE) {
             return new IllegalStateException("head " + id + " is not in flight on the device side");
         }
         return new IllegalArgumentException("written length " + writtenLength + " outside 0.."

@@ -17,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
@@ -38,10 +37,14 @@ import java.util.function.LongConsumer;
  */
 public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** 16-bit ring index access with acquire/release modes; coordinates (segment, offset). */
     private static final VarHandle IDX = LE16.varHandle();
+    /** A used element (le32 id, le32 len) as one load/store; elements sit at 4 + 8i, so not 8-aligned. */
+    private static final ValueLayout.OfLong LE64_UNALIGNED =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Token slot value of a head that is not in flight (tokens are >= 0). */
+    private static final long FREE = -1;
 
     private final VirtqueueConfig config;
     private final int size;
@@ -66,11 +69,13 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     private final ChainBuilder builder;
     private final int[] freeNext;
-    private final long[] tokens;
-    private final int[] heldDescs;
-    private final int[] chainTail;
-    private final int[] writableLen;
-    private final boolean[] inFlight;
+    /**
+     * Per head, two longs (one array: one base load and bounds check, one cache line for both):
+     * {@code [2h]} the token, or {@link #FREE} when no chain starting at h is in flight;
+     * {@code [2h+1]} the chain's writable length (bits 0-31), the descriptors it holds (bits 32-47) and
+     * its last descriptor (bits 48-62).
+     */
+    private final long[] heads;
 
     private int freeHead;
     /** Last descriptor of the free list (meaningful while numFree > 0): freed chains join at this end. */
@@ -127,11 +132,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.owned = owned;
         this.builder = new ChainBuilder(size, this);
         this.freeNext = new int[size];
-        this.tokens = new long[size];
-        this.heldDescs = new int[size];
-        this.chainTail = new int[size];
-        this.writableLen = new int[size];
-        this.inFlight = new boolean[size];
+        this.heads = new long[2 * size];
         reinitialise();
     }
 
@@ -205,8 +206,10 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             freeNext[i] = i + 1;
         }
         freeNext[size - 1] = 0;
-        Arrays.fill(inFlight, false);
-        Arrays.fill(tokens, 0);
+        for (int h = 0; h < size; h++) {
+            heads[2 * h] = FREE;
+            heads[2 * h + 1] = 0;
+        }
         freeHead = 0;
         freeTail = size - 1;
         numFree = size;
@@ -301,6 +304,16 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     public int commitChain(ChainBuilder b, long token) {
         checkUsable();
         final int n = b.count();
+        if (n == 1) {
+            // Fast path: a one-buffer chain is one descriptor without NEXT (never indirect).
+            if (numFree == 0) {
+                return NO_SPACE;
+            }
+            final int head = freeHead;
+            writeDesc(desc, descOffset(head), b.iova(0), b.length(0), b.isWritable(0) ? F_WRITE : 0, 0);
+            freeHead = freeNext[head];
+            return finishCommit(b, token, head, head, 1);
+        }
         if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
             return commitIndirect(b, token, n);
         }
@@ -341,11 +354,8 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     /** Bookkeeping shared by direct and indirect chains, then the (unpublished) avail ring slot. */
     private int finishCommit(ChainBuilder b, long token, int head, int tail, int needed) {
         numFree -= needed;
-        heldDescs[head] = needed;
-        chainTail[head] = tail;
-        tokens[head] = token;
-        writableLen[head] = (int) b.writableLength();
-        inFlight[head] = true;
+        heads[2 * head] = token;
+        heads[2 * head + 1] = (b.writableLength() & 0xffff_ffffL) | (long) needed << 32 | (long) tail << 48;
         inFlightCount++;
         // Plain store: the slot becomes visible to the device only through the release store in publish().
         avail.set(LE16, availRingOffset(availIdx & mask), (short) head);
@@ -357,9 +367,9 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private static void writeDesc(MemorySegment table, long off, long addr, int len, int flags, int next) {
         // len (le32), flags (le16) and next (le16) share one aligned 8-byte little-endian word.
         long word = (len & 0xffff_ffffL) | (long) flags << 32 | (long) next << 48;
-        // A reused descriptor usually holds these very values already (the free list is LIFO and a
-        // caller's buffers stay put): skipping the identical stores leaves the line shared in the
-        // device's cache instead of taking it away and making the device fetch it back.
+        // A reused descriptor usually holds these very values already (heads come round in a fixed
+        // rotation and a caller's buffers stay put): skipping the identical stores leaves the line shared
+        // in the device's cache instead of taking it away and making the device fetch it back.
         if (table.get(LE64, off + DESC_ADDR) != addr) {
             table.set(LE64, off + DESC_ADDR, addr);
         }
@@ -430,16 +440,21 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             }
             seenUsedIdx = u;
         }
-        long elem = usedElemOffset(last & mask);
-        int id = used.get(LE32, elem);
-        int len = used.get(LE32, elem + 4);
+        // id (le32) and len (le32) in one load.
+        long elem = used.get(LE64_UNALIGNED, usedElemOffset(last & mask));
+        int id = (int) elem;
+        int len = (int) (elem >>> 32);
         // Device-written values: id in range, the head of a chain in flight, len within its writable bytes.
-        if (Integer.compareUnsigned(id, size) >= 0 || !inFlight[id]
-                || Integer.compareUnsigned(len, writableLen[id]) > 0) {
+        if (Integer.compareUnsigned(id, size) >= 0) {
+            throw badUsedElement(id, len);
+        }
+        final long token = heads[2 * id];
+        final long meta = heads[2 * id + 1];
+        if (token == FREE || Integer.compareUnsigned(len, (int) meta) > 0) {
             throw badUsedElement(id, len);
         }
         lastUsedIdx = (last + 1) & 0xffff;
-        inFlight[id] = false;
+        heads[2 * id] = FREE;
         inFlightCount--;
         // Freed descriptors go to the END of the free list (FIFO), not the front: a head is reused only
         // after every other free one. A stale or duplicate used element naming a just-completed head then
@@ -449,14 +464,14 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         } else {
             freeNext[freeTail] = id;
         }
-        freeTail = chainTail[id];
-        numFree += heldDescs[id];
+        freeTail = (int) (meta >>> 48);
+        numFree += (int) (meta >>> 32) & 0xffff;
         lastLen = len;
         lastId = id;
         if (usedNotifications && eventIdx) {
             armUsedEvent();
         }
-        return tokens[id];
+        return token;
     }
 
     /** Keeps asking for an interrupt at the next used entry while interrupts are wanted (EVENT_IDX). */
@@ -480,12 +495,12 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             return fail(Fault.USED_ID_OUT_OF_RANGE, id & 0xffff_ffffL, len & 0xffff_ffffL,
                     "used id " + Integer.toUnsignedString(id) + " >= queue size " + size);
         }
-        if (!inFlight[id]) {
+        if (heads[2 * id] == FREE) {
             return fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL,
                     "used id " + id + " is not the head of a chain in flight");
         }
         return fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len "
-                + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString(writableLen[id]));
+                + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString((int) heads[2 * id + 1]));
     }
 
     @Override
@@ -542,11 +557,12 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         int count = 0;
         try {
             for (int h = 0; h < size; h++) {
-                if (inFlight[h]) {
-                    inFlight[h] = false;
+                long token = heads[2 * h];
+                if (token != FREE) {
+                    heads[2 * h] = FREE;
                     count++;
                     if (abandoned != null) {
-                        abandoned.accept(tokens[h]);
+                        abandoned.accept(token);
                     }
                 }
             }
