@@ -9,6 +9,8 @@ usage() {
   cat <<'USAGE'
 Usage: vm-tests/run.sh [options] [-- command [args...]]
   --mode MODE      guest/device mode (default viommu; one file per mode in vm-tests/rig/modes/)
+  --all            run the suite in every mode (viommu, then noiommu, iommufd), one guest boot each; per-mode
+                   summaries, then one combined "N passed, M failed" line
   --accel A        tcg (default) or kvm (kvm needs real VT-x/AMD-V; untested on the dev machines)
   --verbose, -v    show the whole serial console (kernel, init), not only the command's output
   --keep           keep the run directory (console log, disk image, control dir, pcap)
@@ -24,25 +26,34 @@ USAGE
 . "$(dirname "${BASH_SOURCE[0]}")/rig/common.sh"
 . "$VMRIG_DIR/deps.sh"
 . "$VMRIG_DIR/guest-image.sh"
+. "$VMRIG_DIR/vfio-modules.sh"
+. "$VMRIG_DIR/all-modes.sh"
 
-mode=viommu accel=tcg verbose=0 keep=0 timeout_s=480 build=1
+mode=viommu accel=tcg verbose=0 keep=0 timeout_s=480 build=1 all=0 mode_given=0
 cmd=()
+passthrough=() # options --all hands to the run of each mode
 while [ $# -gt 0 ]; do
   case "$1" in
-    --mode) mode=${2:?--mode needs a value}; shift 2 ;;
-    --mode=*) mode=${1#*=}; shift ;;
-    --accel) accel=${2:?--accel needs a value}; shift 2 ;;
-    --accel=*) accel=${1#*=}; shift ;;
-    -v|--verbose) verbose=1; shift ;;
-    --keep) keep=1; shift ;;
-    --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
-    --timeout=*) timeout_s=${1#*=}; shift ;;
+    --mode) mode=${2:?--mode needs a value}; mode_given=1; shift 2 ;;
+    --mode=*) mode=${1#*=}; mode_given=1; shift ;;
+    --all) all=1; shift ;;
+    --accel) accel=${2:?--accel needs a value}; passthrough+=(--accel "$accel"); shift 2 ;;
+    --accel=*) accel=${1#*=}; passthrough+=(--accel "$accel"); shift ;;
+    -v|--verbose) verbose=1; passthrough+=(--verbose); shift ;;
+    --keep) keep=1; passthrough+=(--keep); shift ;;
+    --timeout) timeout_s=${2:?--timeout needs a value}; passthrough+=(--timeout "$timeout_s"); shift 2 ;;
+    --timeout=*) timeout_s=${1#*=}; passthrough+=(--timeout "$timeout_s"); shift ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; cmd=("$@"); break ;;
     *) usage >&2; vmrig_die "unknown argument: $1" ;;
   esac
 done
+if [ "$all" = 1 ]; then
+  [ ${#cmd[@]} -eq 0 ] || vmrig_die "--all runs the suite in every mode and takes no command"
+  [ "$mode_given" = 0 ] || vmrig_die "--all and --mode exclude each other"
+  vmrig_all_modes "$build" "${passthrough[@]}"   # exits
+fi
 [ -f "$VMRIG_DIR/modes/$mode.sh" ] \
   || vmrig_die "unknown mode '$mode' (have: $(cd "$VMRIG_DIR/modes" && ls *.sh | sed 's/\.sh$//' | paste -sd " "))"
 case "$accel" in tcg|kvm) ;; *) vmrig_die "--accel must be tcg or kvm" ;; esac
