@@ -76,7 +76,9 @@ for bdf in $TARGETS; do
   [ -e "/sys/bus/pci/devices/$bdf/driver" ] || echo "$bdf" > /sys/bus/pci/drivers_probe
   drv=$(readlink "/sys/bus/pci/devices/$bdf/driver"); drv=${drv##*/}
   grp=$(readlink "/sys/bus/pci/devices/$bdf/iommu_group"); grp=${grp##*/}
+  # sysfs lists vfio-dev/vfioN from 6.1 on; only kernels with the device cdev also have /dev/vfio/devices/vfioN.
   cdev=$(ls "/sys/bus/pci/devices/$bdf/vfio-dev" 2>/dev/null | head -n1)
+  [ -n "$cdev" ] && [ -e "/dev/vfio/devices/$cdev" ] || cdev=
   say "$bdf $(cat /sys/bus/pci/devices/$bdf/vendor):$(cat /sys/bus/pci/devices/$bdf/device) -> ${drv:-none} group ${grp:-none}${cdev:+ cdev $cdev}"
 done
 say "vfio nodes: $(ls /dev/vfio /dev/vfio/devices 2>/dev/null | tr '\n' ' ')$([ -e /dev/iommu ] && echo ' /dev/iommu')"
