@@ -9,8 +9,8 @@ usage() {
   cat <<'USAGE'
 Usage: vm-tests/run.sh [options] [-- command [args...]]
   --mode MODE      guest/device mode (default viommu; one file per mode in vm-tests/rig/modes/)
-  --all            run the suite in every mode (viommu, then noiommu, iommufd), one guest boot each; per-mode
-                   summaries, then one combined "N passed, M failed" line
+  --all            run the suite in every mode (viommu first, then the others by name: iommufd, noiommu), one
+                   guest boot each; per-mode summaries, then one combined "N passed, M failed" line
   --accel A        tcg (default) or kvm (kvm needs real VT-x/AMD-V; untested on the dev machines)
   --verbose, -v    show the whole serial console (kernel, init), not only the command's output
   --keep           keep the run directory (console log, disk image, control dir, pcap)
