@@ -137,7 +137,7 @@ class VfioBackendGuestTest {
             }
         } else {
             VfioException e = assertThrows(VfioException.class, () -> VfioPciFunction.open(blk(), options).close());
-            System.out.println("mode " + mode.rigName() + ", forcing " + forced + ": " + e.getMessage());
+            System.out.println("forcing " + forced + " in mode " + mode.rigName() + ": " + e.getMessage());
             assertEquals(refusal, e.kind(), e.getMessage());
             assertEquals(blk(), e.address());
         }
