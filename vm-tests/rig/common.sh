@@ -13,9 +13,10 @@ vmrig_die() { printf 'vmrig: error: %s\n' "$*" >&2; exit 2; }
 vmrig_now() { date +%s%N; }
 vmrig_since() { local ns=$(( $(date +%s%N) - $1 )); printf '%d.%d' $(( ns / 1000000000 )) $(( ns / 100000000 % 10 )); }
 
-# A short hash of every file that shapes the guest image (scripts, module list, init). Part of the
-# cache key together with the kernel version, so editing the rig rebuilds the image by itself.
+# A short hash of every file that shapes the guest image (builder, module list, init). Part of the cache
+# key together with the flavour and kernel version, so editing them rebuilds the image by itself; scripts
+# that only act at run time (run.sh, all-modes.sh, guest-suite.sh, the modes' QEMU settings) do not.
 vmrig_rig_hash() {
-  (cd "$VMRIG_DIR" && find . -type f \( -name '*.sh' -o -name '*.list' \) -print | LC_ALL=C sort \
-     | xargs sha256sum) | sha256sum | cut -c1-12
+  (cd "$VMRIG_DIR" && sha256sum guest-image.sh init.sh extract-vmlinux.sh vfio-modules.sh guest-modules.list) \
+    | sha256sum | cut -c1-12
 }

@@ -14,12 +14,13 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
-MODE=viommu SHARE= HUGEPAGES=0 BENCH_PORT= KBLK_PORT=
+MODE=viommu SHARE= HUGEPAGES=0 BENCH_PORT= KBLK_PORT= VFIO_ARGS=
 for w in $(cat /proc/cmdline); do
   case "$w" in
     rig.mode=*) MODE=${w#rig.mode=} ;;
     rig.bench=*) BENCH_PORT=${w#rig.bench=} ;;
     rig.kblk=*) KBLK_PORT=${w#rig.kblk=} ;;
+    rig.vfio=*) VFIO_ARGS=$(echo "${w#rig.vfio=}" | tr , ' ') ;;  # parameters for vfio.ko, comma-separated
     rig.share=*) SHARE=${w#rig.share=} ;;
     hugepages=*) HUGEPAGES=${w#hugepages=} ;;
   esac
@@ -52,7 +53,8 @@ done
 TARGETS=${TARGETS# }
 
 # 2. Shares. The control dir holds env, cmd (written by the host) and rc (written here).
-modprobe virtio_pci || die "modprobe virtio_pci"
+# virtio_pci is a module in Debian's 6.1 and built in from 6.12 on.
+[ -d /sys/bus/pci/drivers/virtio-pci ] || modprobe virtio_pci || die "modprobe virtio_pci"
 modprobe 9pnet_virtio && modprobe 9p || die "modprobe 9p"
 if [ -n "$KBLK" ]; then modprobe virtio_blk || die "modprobe virtio_blk"; fi
 O9P=trans=virtio,version=9p2000.L,msize=512000
@@ -72,15 +74,22 @@ fi
 mkdir -p /host/run/vmrig && mount --bind /ctl /host/run/vmrig || die "bind ctl"
 
 # 3. VFIO. Loading vfio-pci probes the steered functions; drivers_probe covers an already loaded driver.
-modprobe vfio || die "modprobe vfio"
+# The mode may pass parameters to vfio (noiommu: enable_unsafe_noiommu_mode=1); with the iommufd build
+# modprobe loads iommufd first (vfio depends on it) and /dev/iommu appears.
+# shellcheck disable=SC2086
+modprobe vfio $VFIO_ARGS || die "modprobe vfio $VFIO_ARGS"
 modprobe vfio_iommu_type1 || die "modprobe vfio_iommu_type1"
 modprobe vfio-pci || die "modprobe vfio-pci"
 for bdf in $TARGETS; do
   [ -e "/sys/bus/pci/devices/$bdf/driver" ] || echo "$bdf" > /sys/bus/pci/drivers_probe
   drv=$(readlink "/sys/bus/pci/devices/$bdf/driver"); drv=${drv##*/}
   grp=$(readlink "/sys/bus/pci/devices/$bdf/iommu_group"); grp=${grp##*/}
-  say "$bdf $(cat /sys/bus/pci/devices/$bdf/vendor):$(cat /sys/bus/pci/devices/$bdf/device) -> ${drv:-none} group ${grp:-none}"
+  # sysfs lists vfio-dev/vfioN from 6.1 on; only kernels with the device cdev also have /dev/vfio/devices/vfioN.
+  cdev=$(ls "/sys/bus/pci/devices/$bdf/vfio-dev" 2>/dev/null | head -n1)
+  [ -n "$cdev" ] && [ -e "/dev/vfio/devices/$cdev" ] || cdev=
+  say "$bdf $(cat /sys/bus/pci/devices/$bdf/vendor):$(cat /sys/bus/pci/devices/$bdf/device) -> ${drv:-none} group ${grp:-none}${cdev:+ cdev $cdev}"
 done
+say "vfio nodes: $(ls /dev/vfio /dev/vfio/devices 2>/dev/null | tr '\n' ' ')$([ -e /dev/iommu ] && echo ' /dev/iommu')"
 mount -t hugetlbfs -o mode=1777 hugetlbfs /host/dev/hugepages || die "mount hugetlbfs"
 
 # 4. Run the command. env holds VMRIG_CWD, JAVA_HOME and VMRIG_DISK_SECTORS, shell-quoted by the host

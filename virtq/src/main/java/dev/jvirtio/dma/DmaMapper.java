@@ -2,6 +2,7 @@ package dev.jvirtio.dma;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.OptionalLong;
 
 /**
  * Makes host memory visible to a device at a chosen IOVA: an IOMMU domain seen from the driver.
@@ -13,6 +14,19 @@ import java.lang.foreign.MemorySegment;
 public interface DmaMapper extends AutoCloseable {
     /** Mapping granularity: IOVA and length of every mapping must be multiples of it. */
     long pageSize();
+
+    /**
+     * The only IOVA at which {@code memory} can be mapped, for a mapper that cannot translate (no IOMMU: the
+     * device sees physical addresses, so the IOVA is the memory's physical address); empty when any free IOVA
+     * will do, which is the case for every mapper backed by an IOMMU. {@link DmaPool} asks this before it
+     * takes an IOVA from its allocator.
+     *
+     * @throws IOException when the address cannot be found or the memory cannot be used as it is (for
+     *                     example not physically contiguous)
+     */
+    default OptionalLong requiredIova(MemorySegment memory) throws IOException {
+        return OptionalLong.empty();
+    }
 
     /**
      * Maps all of {@code memory} at {@code iova} for device access {@code access}.

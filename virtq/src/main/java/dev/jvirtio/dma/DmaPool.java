@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Ties a {@link DmaAllocator}, an {@link IovaAllocator} and a {@link DmaMapper} together:
- * {@link #allocate} returns memory that is already mapped at a fresh IOVA, as one {@link DmaRegion}.
+ * {@link #allocate} returns memory that is already mapped at a fresh IOVA, as one {@link DmaRegion}. When the
+ * mapper dictates the IOVA ({@link DmaMapper#requiredIova}: no IOMMU, the IOVA is the physical address), that
+ * IOVA is used and the IOVA allocator is not consulted.
  *
  * <p>Closing a region releases it exactly once and in the only safe order: unmap (the device can no longer
  * reach the memory), then free the IOVA, then free the memory. If the unmap fails the memory and the IOVA
@@ -78,16 +81,30 @@ public final class DmaPool implements AutoCloseable {
         DmaMemory memory = allocator.allocate(DmaAllocator.roundUp(size, page), align);
         long mapped = memory.byteSize();
         long iova;
+        // A mapper without an IOMMU dictates the IOVA (the physical address); the IOVA allocator then has no say.
+        boolean fixed;
         try {
-            iova = iovas.allocate(mapped, align);
-        } catch (IovaExhaustedException e) {
+            OptionalLong required = mapper.requiredIova(memory.segment());
+            fixed = required.isPresent();
+            if (fixed) {
+                iova = required.getAsLong();
+                if ((iova & (align - 1)) != 0) {
+                    throw new DmaException("the mapper requires IOVA 0x" + Long.toHexString(iova) + ", which is not "
+                            + "aligned to the " + align + " bytes asked for");
+                }
+            } else {
+                iova = iovas.allocate(mapped, align);
+            }
+        } catch (IOException | RuntimeException e) {
             memory.close();
             throw e;
         }
         try {
             mapper.map(memory.segment(), iova, DmaAccess.READ_WRITE);
         } catch (IOException | RuntimeException e) {
-            iovas.free(iova, mapped);
+            if (!fixed) {
+                iovas.free(iova, mapped);
+            }
             memory.close();
             throw e;
         }
@@ -100,7 +117,9 @@ public final class DmaPool implements AutoCloseable {
                 throw new UncheckedIOException("unmap of IOVA 0x" + Long.toHexString(iova)
                         + " failed; memory and IOVA deliberately leaked", e);
             }
-            iovas.free(iova, mapped);
+            if (!fixed) {
+                iovas.free(iova, mapped);
+            }
             memory.close();
             forget(self[0]);
         });

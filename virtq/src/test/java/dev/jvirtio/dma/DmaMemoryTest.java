@@ -194,6 +194,73 @@ class DmaMemoryTest {
         }
     }
 
+    /**
+     * A mapper without an IOMMU: the IOVA must be what it says (here the CPU address plus a fixed offset, as a
+     * physical address would be), the software IOMMU below only records what was mapped where.
+     */
+    private static final class DictatingMapper implements DmaMapper {
+        final SoftwareIommu iommu = new SoftwareIommu();
+        long offset = 0x4000_0000L;
+        int asked;
+
+        @Override
+        public long pageSize() {
+            return iommu.pageSize();
+        }
+
+        @Override
+        public java.util.OptionalLong requiredIova(MemorySegment memory) throws DmaException {
+            asked++;
+            if (offset < 0) {
+                throw new DmaException("not physically contiguous");
+            }
+            return java.util.OptionalLong.of(memory.address() + offset);
+        }
+
+        @Override
+        public void map(MemorySegment memory, long iova, DmaAccess access) throws java.io.IOException {
+            iommu.map(memory, iova, access);
+        }
+
+        @Override
+        public void unmap(long iova, long length) throws java.io.IOException {
+            iommu.unmap(iova, length);
+        }
+
+        @Override
+        public void close() {
+            iommu.close();
+        }
+    }
+
+    @Test
+    void aMapperThatDictatesTheIovaGetsItAndTheIovaAllocatorIsLeftAlone() throws Exception {
+        try (DictatingMapper mapper = new DictatingMapper(); AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
+            IovaAllocator iovas = IovaAllocator.forAddressBits(39);
+            try (DmaPool pool = new DmaPool(alloc, iovas, mapper)) {
+                DmaRegion r = pool.allocate(8192, 4096);
+                assertEquals(r.segment().address() + mapper.offset, r.iova(), "mapped where the mapper said");
+                assertEquals(0, iovas.allocationCount(), "no IOVA taken from the allocator");
+                assertTrue(mapper.iommu.isMapped(r.iova()));
+                r.segment().set(ValueLayout.JAVA_LONG, 0, 7L);
+                assertEquals(7L, mapper.iommu.segment(r.iova(), 8, DmaAccess.READ).get(ValueLayout.JAVA_LONG, 0));
+                long iova = r.iova();
+                r.close();
+                assertFalse(mapper.iommu.isMapped(iova), "unmapped on close");
+                assertEquals(0, iovas.allocationCount(), "nothing to give back to the allocator");
+
+                mapper.offset = 0x4000_0800L; // a required IOVA that breaks the 4 KiB alignment asked for
+                DmaException misaligned = assertThrows(DmaException.class, () -> pool.allocate(4096, 4096));
+                assertTrue(misaligned.getMessage().contains("not aligned"), misaligned.getMessage());
+                mapper.offset = -1; // the mapper cannot use this memory at all
+                assertThrows(DmaException.class, () -> pool.allocate(4096, 4096));
+                assertEquals(0, alloc.outstanding(), "refused allocations gave their memory back");
+                assertEquals(0, mapper.iommu.mappingCount());
+                assertEquals(0, pool.liveRegions());
+            }
+        }
+    }
+
     @Test
     void poolExhaustionIsTypedAndFreesTheMemory() throws Exception {
         try (SoftwareIommu iommu = new SoftwareIommu(); AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {

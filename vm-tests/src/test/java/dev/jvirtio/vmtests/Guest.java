@@ -3,6 +3,8 @@ package dev.jvirtio.vmtests;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.jvirtio.pci.vfio.VfioBackend;
+import dev.jvirtio.pci.vfio.VfioOptions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -30,7 +32,7 @@ public final class Guest {
     public static final String TARGETS_VAR = "VMRIG_TARGETS";
     /** Number of 2 MiB hugepages the guest kernel reserved (kernel command line). */
     public static final String HUGEPAGES_VAR = "VMRIG_HUGEPAGES";
-    /** Device mode of the rig, e.g. "viommu". */
+    /** Device mode of the rig: "viommu", "noiommu" or "iommufd" (see {@link Mode}). */
     public static final String MODE_VAR = "VMRIG_MODE";
     /** Size of each virtio-blk disk image in 512-byte sectors (run.sh's VMRIG_DISK_SECTORS). */
     public static final String DISK_SECTORS_VAR = "VMRIG_DISK_SECTORS";
@@ -78,9 +80,79 @@ public final class Guest {
         return require(BLK_PACKED_BDF_VAR);
     }
 
+    /**
+     * The rig's modes (one file each in vm-tests/rig/modes/) and what each promises the tests: the VFIO backend
+     * {@link VfioBackend#AUTO} must choose (none for noiommu, which AUTO refuses on purpose), the backend the
+     * tests open the functions with, and whether the devices sit behind an IOMMU (they then offer
+     * VIRTIO_F_ACCESS_PLATFORM, QEMU's {@code iommu_platform=on}).
+     */
+    public enum Mode {
+        /** q35 + intel-iommu, Debian's stable kernel: VFIO type1 only. */
+        VIOMMU(VfioBackend.TYPE1, VfioBackend.TYPE1, true),
+        /** q35 without an IOMMU, vfio rebuilt with CONFIG_VFIO_NOIOMMU: no-IOMMU groups, IOVA = physical address. */
+        NOIOMMU(null, VfioBackend.NOIOMMU, false),
+        /** q35 + intel-iommu, backports kernel with iommufd and the vfio cdev (type1 is still there too). */
+        IOMMUFD(VfioBackend.IOMMUFD, VfioBackend.IOMMUFD, true);
+
+        private final VfioBackend auto;
+        private final VfioBackend backend;
+        private final boolean iommu;
+
+        Mode(VfioBackend auto, VfioBackend backend, boolean iommu) {
+            this.auto = auto;
+            this.backend = backend;
+            this.iommu = iommu;
+        }
+
+        /** What {@link VfioBackend#AUTO} must pick here; empty where it must refuse (no IOMMU). */
+        public java.util.Optional<VfioBackend> autoBackend() {
+            return java.util.Optional.ofNullable(auto);
+        }
+
+        /** The backend the tests use in this mode. */
+        public VfioBackend backend() {
+            return backend;
+        }
+
+        /** Whether DMA goes through an IOMMU (and the devices offer VIRTIO_F_ACCESS_PLATFORM). */
+        public boolean iommu() {
+            return iommu;
+        }
+
+        /** The mode's name as the rig spells it ({@code --mode} and {@code VMRIG_MODE}). */
+        public String rigName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mode named {@code name}; an assertion failure for a name this class does not know. */
+        public static Mode of(String name) {
+            for (Mode m : values()) {
+                if (m.rigName().equals(name)) {
+                    return m;
+                }
+            }
+            throw new AssertionError(MODE_VAR + "=" + name + " is not a mode the guest tests know: add it to Guest.Mode");
+        }
+    }
+
+    /** The mode the rig booted (from {@code VMRIG_MODE}). */
+    public static Mode mode() {
+        return Mode.of(require(MODE_VAR));
+    }
+
+    /**
+     * VFIO options for opening a function in this mode: {@link VfioBackend#AUTO} where the mode has an IOMMU (the
+     * path users take; {@link VfioSession} checks it chose {@link Mode#backend()}), {@link VfioBackend#NOIOMMU}
+     * in the noiommu mode, where naming it is the explicit consent AUTO insists on.
+     */
+    public static VfioOptions vfioOptions() {
+        Mode m = mode();
+        return m.autoBackend().isPresent() ? VfioOptions.defaults() : VfioOptions.defaults().withBackend(m.backend());
+    }
+
     /** Whether the rig runs with an emulated IOMMU (devices then offer VIRTIO_F_ACCESS_PLATFORM). */
     public static boolean viommu() {
-        return !"noiommu".equals(System.getenv(MODE_VAR));
+        return mode().iommu();
     }
 
     /** Sectors per disk image. */

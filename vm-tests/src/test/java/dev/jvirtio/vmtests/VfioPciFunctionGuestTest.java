@@ -1,7 +1,5 @@
 package dev.jvirtio.vmtests;
 
-import dev.jvirtio.dma.AnonymousDmaAllocator;
-import dev.jvirtio.dma.DmaPool;
 import dev.jvirtio.dma.DmaRegion;
 import dev.jvirtio.dma.IovaRange;
 import dev.jvirtio.pci.MmioRegion;
@@ -11,12 +9,13 @@ import dev.jvirtio.pci.config.MsixCapability;
 import dev.jvirtio.pci.config.VirtioCapability;
 import dev.jvirtio.pci.config.VirtioCfgType;
 import dev.jvirtio.pci.vfio.EventFdInterrupt;
+import dev.jvirtio.pci.vfio.IommufdDmaMapper;
 import dev.jvirtio.pci.vfio.MsixInterrupts;
+import dev.jvirtio.pci.vfio.NoIommuDmaMapper;
 import dev.jvirtio.pci.vfio.RegionInfo;
 import dev.jvirtio.pci.vfio.Type1DmaMapper;
 import dev.jvirtio.pci.vfio.VfioBackend;
 import dev.jvirtio.pci.vfio.VfioException;
-import dev.jvirtio.pci.vfio.VfioOptions;
 import dev.jvirtio.pci.vfio.VfioPciFunction;
 import dev.jvirtio.pci.virtio.CommonCfgLayout;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,20 +31,18 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Guest only: {@link VfioPciFunction} against QEMU's virtio-blk function bound to vfio-pci (vm-tests/run.sh).
- * Opens it through the type1 container, reads config space, maps BAR 4 and reads the virtio common
- * configuration's device_feature, maps DMA memory through {@link Type1DmaMapper}, wires MSI-X to eventfds,
- * and checks that everything is released (the function can be opened again, stale regions throw).
- *
- * <p>Self-contained on purpose (it only reads the rig's environment variables), so it compiles with or
- * without the rig's helper classes. On the host it skips itself: nothing here may touch a host device.
+ * Guest only: {@link VfioPciFunction} against QEMU's virtio-blk function bound to vfio-pci (vm-tests/run.sh),
+ * opened through the backend of the rig's mode ({@link Guest#vfioOptions()}: type1, iommufd or no-IOMMU).
+ * Reads config space, maps BAR 4 and reads the virtio common configuration's device_feature, maps DMA memory
+ * through the backend's mapper, wires MSI-X to eventfds, and checks that everything is released (the function
+ * can be opened again, stale regions throw). {@code VfioBackendGuestTest} covers the backend choice itself.
+ * On the host it skips itself: nothing here may touch a host device.
  */
-@Tag("guest")
+@Tag(Guest.TAG)
 class VfioPciFunctionGuestTest {
-    /** VIRTIO_F_VERSION_1 and VIRTIO_F_ACCESS_PLATFORM (the rig runs with iommu_platform=on). */
+    /** VIRTIO_F_VERSION_1 and VIRTIO_F_ACCESS_PLATFORM (offered with iommu_platform=on, the IOMMU modes). */
     static final int VERSION_1 = 32;
     static final int ACCESS_PLATFORM = 33;
 
@@ -53,22 +50,19 @@ class VfioPciFunctionGuestTest {
 
     @BeforeAll
     static void onlyInGuest() {
-        assumeTrue("1".equals(System.getenv("VMRIG_GUEST")), "not in the vm-tests guest: run vm-tests/run.sh");
-        String bdf = System.getenv("VMRIG_BLK_BDF");
-        assumeTrue(bdf != null && !bdf.isBlank(), "VMRIG_BLK_BDF is not set");
-        blk = PciAddress.parse(bdf.strip());
+        Guest.assumeGuest();
+        blk = PciAddress.parse(Guest.blkBdf());
     }
 
-    static boolean viommu() {
-        return !"noiommu".equals(System.getenv("VMRIG_MODE"));
+    static VfioPciFunction open() throws IOException {
+        return VfioPciFunction.open(blk, Guest.vfioOptions());
     }
 
     @Test
     @SuppressWarnings("try") // closes the function inside its try block on purpose, to test use after close
     void configSpaceBar4AndDeviceFeatures() throws Exception {
-        assumeTrue(viommu(), "type1 needs the vIOMMU mode");
-        try (VfioPciFunction f = VfioPciFunction.open(blk, VfioOptions.defaults())) {
-            assertEquals(VfioBackend.TYPE1, f.backend(), "Debian's guest kernel has no iommufd: type1 expected");
+        try (VfioPciFunction f = open()) {
+            assertEquals(Guest.mode().backend(), f.backend(), "backend in mode " + Guest.mode().rigName());
             assertTrue(f.deviceInfo().isPci());
             assertEquals(0x1af4, f.configRead(0, 2), "vendor");
             assertEquals(0x1042, f.configRead(2, 2), "device: modern virtio-blk");
@@ -93,7 +87,9 @@ class VfioPciFunctionGuestTest {
             long features = hi << 32 | lo;
             System.out.printf("virtio-blk %s device_feature=0x%016x%n", blk, features);
             assertTrue((features & (1L << VERSION_1)) != 0, "VERSION_1 missing: 0x" + Long.toHexString(features));
-            assertTrue((features & (1L << ACCESS_PLATFORM)) != 0, "ACCESS_PLATFORM missing with iommu_platform=on");
+            assertEquals(Guest.mode().iommu(), (features & (1L << ACCESS_PLATFORM)) != 0,
+                    "ACCESS_PLATFORM is offered exactly when the device sits behind the IOMMU (iommu_platform=on): 0x"
+                    + Long.toHexString(features));
             assertTrue(cfg.read16(CommonCfgLayout.NUM_QUEUES) >= 1, "num_queues");
             assertTrue(f.bar(4) == bar4, "a BAR is mapped once and cached");
 
@@ -110,36 +106,53 @@ class VfioPciFunctionGuestTest {
     }
 
     @Test
-    void dmaMappingThroughType1() throws IOException {
-        assumeTrue(viommu(), "type1 needs the vIOMMU mode");
-        try (VfioPciFunction f = VfioPciFunction.open(blk, VfioOptions.defaults());
-             AnonymousDmaAllocator memory = new AnonymousDmaAllocator()) {
-            assertTrue((f.iommuInfo().pageSizes() & 4096) != 0, "4 KiB pages: " + f.iommuInfo());
-            assertTrue(!f.iommuInfo().iovaRanges().isEmpty(), "the kernel reports IOVA ranges");
-            Type1DmaMapper mapper = (Type1DmaMapper) f.dmaMapper();
-            try (DmaPool pool = new DmaPool(memory, f.iommuInfo().newIovaAllocator(), mapper)) {
-                DmaRegion r = pool.allocate(2 << 20, 2 << 20);
-                assertEquals(1, mapper.mappingCount());
-                assertTrue(mapper.isMapped(r.iova()));
+    void dmaMappingThroughTheModesBackend() throws IOException {
+        try (VfioSession s = VfioSession.open(Guest.blkBdf())) {
+            VfioPciFunction f = s.function();
+            Guest.Mode mode = Guest.mode();
+            // mappingCount/isMapped live on each concrete mapper (their shared base is not public).
+            java.util.function.IntSupplier count;
+            java.util.function.LongPredicate mapped;
+            switch (f.dmaMapper()) {
+                case Type1DmaMapper m when mode.backend() == VfioBackend.TYPE1 -> {
+                    count = m::mappingCount;
+                    mapped = m::isMapped;
+                }
+                case IommufdDmaMapper m when mode.backend() == VfioBackend.IOMMUFD -> {
+                    count = m::mappingCount;
+                    mapped = m::isMapped;
+                }
+                case NoIommuDmaMapper m when mode.backend() == VfioBackend.NOIOMMU -> {
+                    count = m::mappingCount;
+                    mapped = m::isMapped;
+                }
+                default -> throw new AssertionError(f.dmaMapper() + " in mode " + mode.rigName());
+            }
+            DmaRegion r = s.pool().allocate(2 << 20, 2 << 20);
+            assertEquals(1, count.getAsInt());
+            assertTrue(mapped.test(r.iova()));
+            if (mode.iommu()) {
                 boolean inside = false;
                 for (IovaRange range : f.iommuInfo().iovaRanges()) {
                     inside |= r.iova() >= range.first() && r.iova() + (2 << 20) - 1 <= range.last();
                 }
                 assertTrue(inside, "IOVA 0x" + Long.toHexString(r.iova()) + " outside " + f.iommuInfo().iovaRanges());
-                r.segment().set(ValueLayout.JAVA_LONG, 0, 0x1234_5678_9abc_def0L);
-                r.close();
-                assertEquals(0, mapper.mappingCount(), "closing the region unmapped it");
-                pool.allocate(4096, 4096);
-                assertEquals(1, mapper.mappingCount());
+            } else {
+                assertEquals(VfioBackendGuestTest.physicalAddress(r.segment()), r.iova(), "IOVA = physical address");
             }
-            assertEquals(0, mapper.mappingCount(), "closing the pool unmapped everything");
+            r.segment().set(ValueLayout.JAVA_LONG, 0, 0x1234_5678_9abc_def0L);
+            r.close();
+            assertEquals(0, count.getAsInt(), "closing the region unmapped it");
+            s.pool().allocate(4096, 4096);
+            assertEquals(1, count.getAsInt());
+            s.pool().close();
+            assertEquals(0, count.getAsInt(), "closing the pool unmapped everything");
         }
     }
 
     @Test
     void msixVectorsWireToEventfdsAndStayQuietWithoutQueues() throws Exception {
-        assumeTrue(viommu(), "type1 needs the vIOMMU mode");
-        try (VfioPciFunction f = VfioPciFunction.open(blk, VfioOptions.defaults())) {
+        try (VfioPciFunction f = open()) {
             MsixInterrupts msix = f.enableMsix(2);
             assertEquals(2, msix.count());
             EventFdInterrupt v1 = msix.vector(1);
@@ -155,9 +168,8 @@ class VfioPciFunctionGuestTest {
 
     @Test
     void reopeningWorksBecauseEverythingWasReleased() throws IOException {
-        assumeTrue(viommu(), "type1 needs the vIOMMU mode");
         for (int i = 0; i < 3; i++) {
-            try (VfioPciFunction f = VfioPciFunction.open(blk, VfioOptions.defaults().withResetOnOpen(true))) {
+            try (VfioPciFunction f = VfioPciFunction.open(blk, Guest.vfioOptions().withResetOnOpen(true))) {
                 assertEquals(0x1af4, f.configRead(0, 2));
                 f.bar(4).read32(0);
                 f.enableMsix(1);
@@ -165,16 +177,9 @@ class VfioPciFunctionGuestTest {
         }
     }
 
+    /** Wrong backends: {@code VfioBackendGuestTest}, per mode. Here: a function vfio-pci does not own. */
     @Test
-    void typedErrorsForWrongBackendsAndForeignFunctions() throws IOException {
-        VfioException noiommu = assertThrows(VfioException.class,
-                () -> VfioPciFunction.open(blk, VfioOptions.defaults().withBackend(VfioBackend.NOIOMMU)));
-        assertEquals(VfioException.Kind.UNSUPPORTED, noiommu.kind(), noiommu.getMessage());
-        if (!Files.exists(Path.of("/dev/iommu"))) {
-            VfioException iommufd = assertThrows(VfioException.class,
-                    () -> VfioPciFunction.open(blk, VfioOptions.defaults().withBackend(VfioBackend.IOMMUFD)));
-            assertEquals(VfioException.Kind.UNSUPPORTED, iommufd.kind(), iommufd.getMessage());
-        }
+    void aFunctionOnAnotherDriverIsRefusedBeforeAnyVfioCall() throws IOException {
         // The 9p transports stay on virtio-pci: opening one must be refused before any VFIO call.
         try (var fns = Files.list(Path.of("/sys/bus/pci/devices"))) {
             for (Path p : fns.toList()) {
@@ -182,11 +187,12 @@ class VfioPciFunctionGuestTest {
                 if (Files.isSymbolicLink(driver)
                         && Files.readSymbolicLink(driver).getFileName().toString().equals("virtio-pci")) {
                     VfioException e = assertThrows(VfioException.class, () -> VfioPciFunction.open(
-                            PciAddress.parse(p.getFileName().toString()), VfioOptions.defaults()));
+                            PciAddress.parse(p.getFileName().toString()), Guest.vfioOptions()));
                     assertEquals(VfioException.Kind.NOT_BOUND_TO_VFIO, e.kind());
                     return;
                 }
             }
         }
+        throw new AssertionError("no function on virtio-pci: the rig's 9p transports should be there");
     }
 }

@@ -2,8 +2,8 @@ package dev.jvirtio.vmtests;
 
 import dev.jvirtio.dma.DmaPool;
 import dev.jvirtio.dma.HugepageDmaAllocator;
+import dev.jvirtio.dma.IovaAllocator;
 import dev.jvirtio.pci.PciAddress;
-import dev.jvirtio.pci.vfio.VfioOptions;
 import dev.jvirtio.pci.vfio.VfioPciFunction;
 import java.io.IOException;
 
@@ -20,14 +20,25 @@ import java.io.IOException;
 public record VfioSession(VfioPciFunction function, HugepageDmaAllocator memory, DmaPool pool)
         implements AutoCloseable {
 
-    /** Opens {@code bdf} (which the rig bound to vfio-pci) with the default backend and a hugepage pool. */
+    /**
+     * Opens {@code bdf} (which the rig bound to vfio-pci) the way the rig's mode calls for ({@link Guest#vfioOptions()})
+     * and gives it a hugepage pool. Fails the test when the function did not end up on the mode's backend.
+     */
     public static VfioSession open(String bdf) throws IOException {
-        VfioPciFunction f = VfioPciFunction.open(PciAddress.parse(bdf), VfioOptions.defaults());
+        VfioPciFunction f = VfioPciFunction.open(PciAddress.parse(bdf), Guest.vfioOptions());
         HugepageDmaAllocator memory = null;
         try {
+            Guest.Mode mode = Guest.mode();
+            if (f.backend() != mode.backend()) {
+                throw new AssertionError(bdf + " opened through " + f.backend() + ", but mode " + mode.rigName()
+                        + " must use " + mode.backend());
+            }
             memory = HugepageDmaAllocator.create(HugepageDmaAllocator.SIZE_2M);
-            return new VfioSession(f, memory, new DmaPool(memory, f.iommuInfo().newIovaAllocator(), f.dmaMapper()));
-        } catch (IOException | RuntimeException e) {
+            // Without an IOMMU the mapper dictates every IOVA (the physical address), so the pool's IOVA
+            // allocator is never asked; any will do.
+            IovaAllocator iovas = mode.iommu() ? f.iommuInfo().newIovaAllocator() : IovaAllocator.forAddressBits(52);
+            return new VfioSession(f, memory, new DmaPool(memory, iovas, f.dmaMapper()));
+        } catch (IOException | RuntimeException | AssertionError e) {
             if (memory != null) {
                 memory.close();
             }

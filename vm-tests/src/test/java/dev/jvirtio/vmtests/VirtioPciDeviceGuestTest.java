@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jvirtio.admin.engine.AdminClient;
 import dev.jvirtio.admin.engine.AdminClientOptions;
 import dev.jvirtio.pci.PciAddress;
-import dev.jvirtio.pci.vfio.VfioOptions;
 import dev.jvirtio.pci.vfio.VfioPciFunction;
 import dev.jvirtio.transport.AdminQueueUnavailableException;
 import dev.jvirtio.transport.DeviceStatus;
@@ -37,7 +36,7 @@ class VirtioPciDeviceGuestTest {
     }
 
     static VfioPciFunction openBlk() throws IOException {
-        return VfioPciFunction.open(PciAddress.parse(Guest.blkBdf()), VfioOptions.defaults());
+        return VfioPciFunction.open(PciAddress.parse(Guest.blkBdf()), Guest.vfioOptions());
     }
 
     @Test

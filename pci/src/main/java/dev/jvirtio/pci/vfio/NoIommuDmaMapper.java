@@ -8,6 +8,7 @@ import dev.jvirtio.ffm.Syscalls;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * buffer is its physical address. {@link #iovaFor(MemorySegment)} finds that address through
  * {@code /proc/self/pagemap} and refuses buffers that are not physically contiguous (every page's frame
  * must follow the previous one); {@link #map} locks the memory and checks that the IOVA given is exactly
- * that address. Nothing is programmed into any IOMMU and nothing protects the rest of RAM.
+ * that address. Nothing is programmed into any IOMMU and nothing protects the rest of RAM. It reports that
+ * address as {@link #requiredIova}, so a {@link dev.jvirtio.dma.DmaPool} over it works unchanged.
  *
  * <pre>{@code
  * NoIommuDmaMapper m = (NoIommuDmaMapper) function.dmaMapper();
@@ -68,6 +70,15 @@ public final class NoIommuDmaMapper extends DmaMapperBase {
             throw new DmaException("cannot lock DMA memory (RLIMIT_MEMLOCK?): " + e.getMessage(), e);
         }
         return contiguousPhysicalAddress(pagemap, memory);
+    }
+
+    /**
+     * Always the physical address ({@link #iovaFor}): a {@link dev.jvirtio.dma.DmaPool} over this mapper maps each
+     * region there instead of at an IOVA of its own choosing.
+     */
+    @Override
+    public OptionalLong requiredIova(MemorySegment memory) throws DmaException {
+        return OptionalLong.of(iovaFor(memory));
     }
 
     /**
