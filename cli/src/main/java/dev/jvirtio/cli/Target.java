@@ -191,9 +191,7 @@ final class Target implements AutoCloseable {
     /** The address of VF {@code n}: PF routing id + First VF Offset + (n - 1) * VF Stride (SR-IOV spec). */
     PciAddress vfAddress(VfNumber vf) {
         SriovCapability s = sriov().orElseThrow(() -> new IllegalStateException(pf + " has no SR-IOV capability"));
-        int rid = (pf.bus() << 8 | pf.device() << 3 | pf.function()) + s.firstVfOffset()
-                + (vf.value() - 1) * s.vfStride();
-        return new PciAddress(pf.domain(), rid >> 8 & 0xff, rid >> 3 & 0x1f, rid & 7);
+        return s.vfAddress(pf, vf.value());
     }
 
     /** The JSON "target" field. */
