@@ -139,7 +139,8 @@ struct region { uint8_t *mem; uint64_t iova; uint64_t size; struct lifetime *lif
 
 /* DmaRegion.iova(offset, length): liveness and bounds check. */
 static inline uint64_t region_iova(const struct region *r, int64_t off, int64_t len) {
-    if (atomic_load_explicit(&r->life->closed, memory_order_acquire)) fail("region closed", 0, 0);
+    /* Relaxed, as DmaRegion.iova(offset, length) reads the flag in plain mode (no acquire barrier). */
+    if (atomic_load_explicit(&r->life->closed, memory_order_relaxed)) fail("region closed", 0, 0);
     if (off < 0 || len < 0 || off > (int64_t) r->size - len) fail("range outside region", off, len);
     return r->iova + (uint64_t) off;
 }
@@ -203,9 +204,25 @@ static inline void dc_add(struct device_chain *c, struct iommu *m, uint64_t iova
     dc_store(c, m, iova, length, writable);
 }
 
-/* DeviceChain.single: the first buffer of a freshly reset chain, whose shape checks cannot fail. */
-static inline void dc_single(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
-    dc_store(c, m, iova, length, writable);
+/* DeviceChain.single: makes the chain one buffer with this id outright (no reset first); a lone buffer's shape
+   checks cannot fail. */
+static inline void dc_single(struct device_chain *c, struct iommu *m, int id, uint64_t iova, uint32_t length,
+                             bool writable) {
+    int64_t len = length;
+    uint8_t *p = NULL;
+    if (len > 0 && !iommu_translate(m, iova, len, writable ? ACC_WRITE : ACC_READ, &p, &c->tlb)) {
+        fail("driver fault: buffer refused by the IOMMU", (long) iova, len);
+    }
+    c->bufs[0] = iova;
+    c->bufs[1] = length;
+    c->buffers[0] = p;
+    c->id = id;
+    c->count = 1;
+    if (writable) {
+        c->readable_count = 0; c->readable_bytes = 0; c->writable_bytes = len;
+    } else {
+        c->readable_count = 1; c->readable_bytes = len; c->writable_bytes = 0;
+    }
 }
 
 static inline void dc_store(struct device_chain *c, struct iommu *m, uint64_t iova, uint32_t length, bool writable) {
@@ -447,20 +464,24 @@ static inline struct device_chain *split_pop(struct split_device *d) {
     const int head = ld16(d->avail + S_AVAIL_RING + 2 * (uint64_t) (last & d->mask));
     if (head >= d->size) fail("driver fault: head out of range", head, 0);
     if (d->writable[head] != FREE) fail("driver fault: head in use", head, 0);
-    dc_reset(&d->chain);
-    d->chain.id = head;
     const uint8_t *p = d->desc + (uint64_t) S_DESC_SIZE * head;
     uint64_t addr = ld64(p);
     /* len, flags and next: one aligned little-endian 8-byte word, one load (as the Java device does). */
     uint64_t word = ld64(p + 8);
     int flags = (int) (word >> 32) & 0xffff;
+    int64_t writable_bytes;
     if ((flags & (S_F_NEXT | S_F_INDIRECT)) == 0) {
-        dc_single(&d->chain, d->memory, addr, (uint32_t) word, (flags & S_F_WRITE) != 0); /* one-descriptor chain */
+        bool w = (flags & S_F_WRITE) != 0;
+        dc_single(&d->chain, d->memory, head, addr, (uint32_t) word, w); /* one-descriptor chain */
+        writable_bytes = w ? (int64_t) (uint32_t) word : 0;
     } else {
+        dc_reset(&d->chain);
+        d->chain.id = head;
         split_walk(d, head, addr, word);
+        writable_bytes = d->chain.writable_bytes;
     }
     d->last_avail_idx = (last + 1) & 0xffff;
-    d->writable[head] = d->chain.writable_bytes;
+    d->writable[head] = writable_bytes;
     d->in_flight_count++;
     return &d->chain;
 }
@@ -723,20 +744,20 @@ static inline struct device_chain *packed_pop(struct packed_device *d) {
     /* Acquire: the head's flags before the rest of its descriptor and list (2.8.21.1). */
     const int f = ld16_acquire(d->ring + (uint64_t) P_DESC_SIZE * p + 14);
     if (!is_avail(f, d->avail_wrap)) return NULL;
-    dc_reset(&d->chain);
     int count, id;
     if ((f & (P_F_NEXT | P_F_INDIRECT)) == 0) {
         /* One-descriptor list: len, id and flags are one little-endian 8-byte word (as the Java device reads). */
         const uint8_t *e = d->ring + (uint64_t) P_DESC_SIZE * p;
         uint64_t word = ld64(e + 8);
-        dc_single(&d->chain, d->memory, ld64(e), (uint32_t) word, (f & P_F_WRITE) != 0);
         id = (int) (word >> 32) & 0xffff;
+        dc_single(&d->chain, d->memory, id, ld64(e), (uint32_t) word, (f & P_F_WRITE) != 0);
         count = 1;
     } else {
+        dc_reset(&d->chain);
         count = packed_pop_list(d, p, f, &id);
+        d->chain.id = id;
     }
     if (d->held[id] != FREE) fail("driver fault: buffer id in use", id, 0);
-    d->chain.id = id;
     int np = p + count;
     if (np >= d->size) { np -= d->size; d->avail_wrap = !d->avail_wrap; }
     d->next_avail = np;

@@ -63,7 +63,27 @@ class DmaMemoryTest {
             assertEquals(1, released[0], "released exactly once");
             assertFalse(s.isAlive());
             assertThrows(IllegalStateException.class, () -> s.iova(0));
+            assertThrows(IllegalStateException.class, () -> s.iova(10, 40), "the hot-path range check too");
+            assertThrows(IllegalStateException.class, () -> root.iova(0, 1));
             assertThrows(IllegalStateException.class, s::segment);
+        }
+    }
+
+    @Test
+    void aCloseOrderedBeforeTheCallIsSeenByTheRangeCheckOfAnotherThread() throws Exception {
+        // iova(offset, length) reads the lifetime flag in plain mode; a close on another thread that
+        // happens-before the call (here through Thread.join) must still make it throw.
+        try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
+            DmaMemory m = alloc.allocate(4096, 4096);
+            DmaRegion root = DmaRegion.owning(m.segment(), 0x200000, null);
+            DmaRegion s = root.slice(0, 64);
+            for (int i = 0; i < 20_000; i++) {
+                assertEquals(0x200000 + (i & 31), s.iova(i & 31, 32)); // let the JIT compile the check
+            }
+            Thread closer = new Thread(root::close);
+            closer.start();
+            closer.join();
+            assertThrows(IllegalStateException.class, () -> s.iova(0, 32));
         }
     }
 

@@ -58,12 +58,46 @@ public final class DeviceChain {
     }
 
     /**
-     * Makes a one-buffer chain of a freshly {@link #reset} chain: the chain-shape checks of {@link #add}
-     * cannot fail for a first buffer (capacity >= 1, nothing precedes it, a 32-bit length is below 2^32),
-     * so only the translation remains. The device queues' common case.
+     * Makes this a one-buffer chain with id {@code id}, whatever it held before (no {@link #reset} needed):
+     * the chain-shape checks of {@link #add} cannot fail for a lone buffer (capacity >= 1, nothing precedes
+     * it, a 32-bit length is below 2^32), so only the translation remains. The device queues' common case;
+     * every field is set outright, so the path does no read-modify-write of the chain's counters.
+     * If the translation is refused the chain is left {@link #reset}.
      */
-    void single(DeviceMemory memory, long iova, int length, boolean writable) {
-        store(memory, iova, length & 0xffff_ffffL, writable);
+    void single(DeviceMemory memory, int id, long iova, int length, boolean writable) {
+        final long len = length & 0xffff_ffffL;
+        MemorySegment seg = null;
+        long off = 0;
+        if (len > 0) {
+            try {
+                memory.translate(iova, len, writable ? DmaAccess.WRITE : DmaAccess.READ, translation);
+            } catch (DmaFaultException e) {
+                reset();
+                throw unmapped(iova, e);
+            }
+            seg = translation.segment();
+            off = translation.offset();
+        }
+        final long[] b = bufs;
+        b[0] = iova;
+        b[1] = off;
+        b[2] = len;
+        // Usually the same mapping as the last chain: skip the reference store (and its GC barriers).
+        final MemorySegment[] s = segments;
+        if (s[0] != seg) {
+            s[0] = seg;
+        }
+        this.id = id;
+        count = 1;
+        if (writable) {
+            readableCount = 0;
+            readableBytes = 0;
+            writableBytes = len;
+        } else {
+            readableCount = 1;
+            readableBytes = len;
+            writableBytes = 0;
+        }
     }
 
     private void store(DeviceMemory memory, long iova, long len, boolean writable) {

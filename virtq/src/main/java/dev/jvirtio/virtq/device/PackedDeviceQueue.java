@@ -123,7 +123,6 @@ public final class PackedDeviceQueue implements DeviceQueue {
         if (!isAvail(f, availWrap)) {
             return null;
         }
-        chain.reset();
         final int id;
         final int consumed;
         try {
@@ -133,19 +132,23 @@ public final class PackedDeviceQueue implements DeviceQueue {
                 final long addr = ring.get(LE64, off + DESC_ADDR);
                 // len (le32), id (le16) and flags (le16) are one aligned little-endian 8-byte word: one load.
                 final long word = ring.get(LE64, off + DESC_LEN);
-                chain.single(memory, addr, (int) word, (f & F_WRITE) != 0);
                 id = (int) (word >>> 32) & 0xffff;
-                consumed = 1;
-            } else if ((f & F_INDIRECT) != 0) {
-                id = popIndirect(p, f);
+                chain.single(memory, id, addr, (int) word, (f & F_WRITE) != 0);
                 consumed = 1;
             } else {
-                consumed = popList(p, f);
-                int last = p + consumed - 1;
-                if (last >= size) {
-                    last -= size;
+                chain.reset();
+                if ((f & F_INDIRECT) != 0) {
+                    id = popIndirect(p, f);
+                    consumed = 1;
+                } else {
+                    consumed = popList(p, f);
+                    int last = p + consumed - 1;
+                    if (last >= size) {
+                        last -= size;
+                    }
+                    id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
                 }
-                id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
+                chain.id(id);
             }
             if (held[id] != FREE) {
                 throw idInUse(id);
@@ -154,7 +157,6 @@ public final class PackedDeviceQueue implements DeviceQueue {
             broken = e;
             throw e;
         }
-        chain.id(id);
         int np = p + consumed;
         if (np >= size) {
             np -= size;

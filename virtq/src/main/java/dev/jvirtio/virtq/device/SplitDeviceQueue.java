@@ -130,26 +130,30 @@ public final class SplitDeviceQueue implements DeviceQueue {
         if (head >= size || writable[head] != FREE) {
             throw badHead(head);
         }
-        chain.reset();
-        chain.id(head);
         final long off = descOffset(head);
         final long addr = desc.get(LE64, off + DESC_ADDR);
         // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
         final long word = desc.get(LE64, off + DESC_LEN);
         final int flags = (int) (word >>> 32) & 0xffff;
+        final long writableBytes;
         try {
             if ((flags & (F_NEXT | F_INDIRECT)) == 0) {
                 // Fast path: a chain of one direct descriptor (no loop, next or nesting checks apply).
-                chain.single(memory, addr, (int) word, (flags & F_WRITE) != 0);
+                final boolean w = (flags & F_WRITE) != 0;
+                chain.single(memory, head, addr, (int) word, w);
+                writableBytes = w ? word & 0xffff_ffffL : 0;
             } else {
+                chain.reset();
+                chain.id(head);
                 walk(head, addr, word);
+                writableBytes = chain.writableLength();
             }
         } catch (DriverFaultException e) {
             broken = e;
             throw e;
         }
         lastAvailIdx = (last + 1) & 0xffff;
-        writable[head] = chain.writableLength();
+        writable[head] = writableBytes;
         inFlightCount++;
         return chain;
     }
@@ -261,13 +265,15 @@ public final class SplitDeviceQueue implements DeviceQueue {
     public void push(int id, long writtenLength) {
         checkUsable();
         // Not in flight (FREE = -1) fails the length test too, as does a negative length.
-        if (id < 0 || id >= size || writtenLength < 0 || writtenLength > writable[id]) {
+        // (writable.length is the queue size; testing against it spares the JIT a second range check.)
+        final long[] w = writable;
+        if (Integer.compareUnsigned(id, w.length) >= 0 || writtenLength < 0 || writtenLength > w[id]) {
             throw badPush(id, writtenLength);
         }
         // Plain store of id and len together: published by the release store of used idx in publishUsed().
         used.set(LE64_UNALIGNED, usedElemOffset(usedIdx & mask), (id & 0xffff_ffffL) | writtenLength << 32);
         usedIdx = (usedIdx + 1) & 0xffff;
-        writable[id] = FREE;
+        w[id] = FREE;
         inFlightCount--;
     }
 
