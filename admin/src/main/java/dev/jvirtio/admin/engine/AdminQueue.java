@@ -537,8 +537,8 @@ public final class AdminQueue implements AutoCloseable {
         return await((long) generation[slot] << 32 | slot, cmd, 1);   // it completed just now
     }
 
-    /** Holds the lock: a slot taken but never made available goes back untouched. */
-    private void unplace(int slot) {
+    /** Holds the lock: frees the slot's own request/response buffers for commands too big for its slice. */
+    private void closeBigBuffers(int slot) {
         if (bigRequest[slot] != null) {
             bigRequest[slot].close();
             bigRequest[slot] = null;
@@ -547,6 +547,11 @@ public final class AdminQueue implements AutoCloseable {
             bigResponse[slot].close();
             bigResponse[slot] = null;
         }
+    }
+
+    /** Holds the lock: a slot taken but never made available goes back untouched. */
+    private void unplace(int slot) {
+        closeBigBuffers(slot);
         command[slot] = null;
         future[slot] = null;
         freeStack[freeTop++] = slot;
@@ -554,14 +559,7 @@ public final class AdminQueue implements AutoCloseable {
 
     /** Holds the lock: back to the free stack; big buffers released; generation bumped. */
     private void release(int slot) {
-        if (bigRequest[slot] != null) {
-            bigRequest[slot].close();
-            bigRequest[slot] = null;
-        }
-        if (bigResponse[slot] != null) {
-            bigResponse[slot].close();
-            bigResponse[slot] = null;
-        }
+        closeBigBuffers(slot);
         command[slot] = null;
         future[slot] = null;
         failure[slot] = null;
@@ -714,12 +712,7 @@ public final class AdminQueue implements AutoCloseable {
             }
             closed = true;
             for (int slot = 0; slot < slots; slot++) {
-                if (bigRequest[slot] != null) {
-                    bigRequest[slot].close();
-                }
-                if (bigResponse[slot] != null) {
-                    bigResponse[slot].close();
-                }
+                closeBigBuffers(slot);
             }
             slotMemory.close();
         } finally {
