@@ -70,17 +70,18 @@ public final class AdminClient implements AutoCloseable {
     private final AdminCodec codec;
     private final Object recovery = new Object();
     private volatile AdminQueue[] queues;
-    private final Map<GroupType, OpcodeSet> inUse = new EnumMap<>(GroupType.class);
+    /** Guards {@link #supported}, {@link #discoveryEpoch} and every replacement of {@link #inUse}. */
+    private final Object discovery = new Object();
     private final Map<GroupType, OpcodeSet> supported = new EnumMap<>(GroupType.class);
     private volatile OpcodeSet extraOpcodes = OpcodeSet.empty();
     private volatile AdminTracer tracer;
     private volatile long resets;
-    private long discoveryEpoch;          // guarded by inUse; bumped by every device reset
+    private long discoveryEpoch;          // guarded by discovery; bumped by every device reset
     /**
-     * A copy of {@link #inUse} indexed by group ordinal, replaced whole (never modified) under the inUse
-     * lock: the per-command opcode gate reads it without taking a lock.
+     * The opcodes LIST_USE enabled, indexed by group ordinal (null: not discovered yet). Replaced whole, never
+     * modified, under {@link #discovery}: the per-command opcode gate reads it without taking a lock.
      */
-    private volatile OpcodeSet[] inUseByGroup = new OpcodeSet[GroupType.values().length];
+    private volatile OpcodeSet[] inUse = new OpcodeSet[GroupType.values().length];
     private FeatureSet features;
     private volatile boolean closed;
 
@@ -199,14 +200,14 @@ public final class AdminClient implements AutoCloseable {
      *                               Enable is clear: EINVAL / INVALID_GROUP); nothing is cached then
      */
     public OpcodeSet enabledOpcodes(GroupType group) {
-        OpcodeSet known = inUseByGroup[group.ordinal()];
+        OpcodeSet known = inUse[group.ordinal()];
         if (known != null) {
             return known;
         }
         while (true) {
             long seen;
-            synchronized (inUse) {
-                OpcodeSet s = inUse.get(group);
+            synchronized (discovery) {
+                OpcodeSet s = inUse[group.ordinal()];
                 if (s != null) {
                     return s;
                 }
@@ -228,30 +229,24 @@ public final class AdminClient implements AutoCloseable {
                 }
                 continue;
             }
-            synchronized (inUse) {
+            synchronized (discovery) {
                 // A device reset since LIST_QUERY may have wiped what LIST_USE enabled: caching it now
                 // would make the client believe in opcodes the device no longer has in use. Redo it.
                 if (discoveryEpoch == seen) {
                     supported.put(group, offered);
-                    inUse.put(group, wanted);
-                    publishInUse();
+                    OpcodeSet[] next = inUse.clone();
+                    next[group.ordinal()] = wanted;
+                    inUse = next;
                     return wanted;
                 }
             }
         }
     }
 
-    /** Holds the inUse lock: replaces the lock-free copy of {@link #inUse}. */
-    private void publishInUse() {
-        OpcodeSet[] copy = new OpcodeSet[GroupType.values().length];
-        inUse.forEach((g, s) -> copy[g.ordinal()] = s);
-        inUseByGroup = copy;
-    }
-
     /** What LIST_QUERY reported for {@code group} at discovery, if discovered. */
     public OpcodeSet supportedOpcodes(GroupType group) {
         enabledOpcodes(group);
-        synchronized (inUse) {
+        synchronized (discovery) {
             return supported.get(group);
         }
     }
@@ -460,13 +455,12 @@ public final class AdminClient implements AutoCloseable {
                 q.close();
             }
             device.discardQueuesAfterReset();
-            Map<GroupType, OpcodeSet> restore;
-            synchronized (inUse) {
-                restore = new EnumMap<>(inUse);
+            OpcodeSet[] restore;
+            synchronized (discovery) {
+                restore = inUse;              // never modified, so it stays as it was
                 discoveryEpoch++;
-                inUse.clear();
+                inUse = new OpcodeSet[restore.length];
                 supported.clear();
-                publishInUse();
             }
             try {
                 bringUp();
@@ -474,7 +468,10 @@ public final class AdminClient implements AutoCloseable {
                 throw new AdminQueueException(AdminQueueException.Reason.DEVICE_FAILED,
                         "could not set the device up again after a reset: " + e.getMessage(), e);
             }
-            for (GroupType g : restore.keySet()) {
+            for (GroupType g : GroupType.values()) {
+                if (restore[g.ordinal()] == null) {
+                    continue;
+                }
                 try {
                     enabledOpcodes(g);
                 } catch (AdminCommandException e) {
