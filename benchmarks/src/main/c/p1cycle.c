@@ -21,10 +21,14 @@
  * Java calls interfaces (HotSpot devirtualises monomorphic sites behind a class check); Java adds the
  * bounds and liveness checks of MemorySegment accesses, which are part of what P1 measures.
  *
- * Output: key=value lines; the P1 report reads <ring>.<batch>.ns_per_chain (median of the runs).
- * Usage: p1cycle [runs [chains_per_run]]      p1cycle --self-test
+ * Output: key=value lines; per row <ring>.<batch>.ns_per_chain (median of the runs), min/max, chains_per_run
+ * and runs_ns_per_chain (every timed run, comma-separated, in run order; the P1 report pools these).
+ * Usage: p1cycle [runs [chains_per_run]]                     every row, in table order
+ *        p1cycle --row <ring>.<batch> [runs [chains_per_run]]  one row (e.g. split.batch1)
+ *        p1cycle --self-test
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -972,9 +976,13 @@ static void measure(bool packed, int batch, int runs, long chains_per_run) {
     bool idle = packed ? r->packed_q.in_flight_count == 0 && r->packed_q.num_free == QUEUE_SIZE && r->packed_d.in_flight_count == 0
                        : r->split_q.in_flight_count == 0 && r->split_q.num_free == QUEUE_SIZE && r->split_d.in_flight_count == 0;
     if (!idle) fail("rig not idle after the runs", 0, 0);
+    const char *name = packed ? "packed" : "split";
+    /* Every timed run in run order, before sorting: the report pools the runs of several invocations. */
+    printf("%s.batch%d.runs_ns_per_chain=", name, batch);
+    for (int i = 0; i < runs; i++) printf(i ? ",%.3f" : "%.3f", ns[i]);
+    printf("\n");
     qsort(ns, (size_t) runs, sizeof *ns, cmp_double);
     double median = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
-    const char *name = packed ? "packed" : "split";
     printf("%s.batch%d.ns_per_chain=%.3f\n", name, batch, median);
     printf("%s.batch%d.min_ns_per_chain=%.3f\n", name, batch, ns[0]);
     printf("%s.batch%d.max_ns_per_chain=%.3f\n", name, batch, ns[runs - 1]);
@@ -1082,19 +1090,58 @@ static int self_test(void) {
     return failures == 0 ? 0 : 1;
 }
 
+/* The rows in table order: ring, batch and the name the output keys start with. */
+static const struct { bool packed; int batch; const char *name; } rows[] = {
+    {false, 1, "split.batch1"}, {false, 32, "split.batch32"}, {true, 1, "packed.batch1"}, {true, 32, "packed.batch32"},
+};
+#define ROWS ((int) (sizeof rows / sizeof rows[0]))
+
+static int usage(const char *problem) {
+    fprintf(stderr, "p1cycle: %s\n", problem);
+    fprintf(stderr, "usage: p1cycle [runs>0 [chains_per_run>0]]\n"
+                    "       p1cycle --row {split.batch1|split.batch32|packed.batch1|packed.batch32} [runs>0 [chains_per_run>0]]\n"
+                    "       p1cycle --self-test\n");
+    return 1;
+}
+
+/* A whole decimal argument in [1, max]; anything else (sign, trailing text, overflow) is refused. */
+static bool positive_arg(const char *s, long max, long *out) {
+    if (*s < '0' || *s > '9') return false;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 1 || v > max) return false;
+    *out = v;
+    return true;
+}
+
+/* p1cycle [runs [chains]]: every row in table order. p1cycle --row NAME [runs [chains]]: that row only, so a
+ * caller can interleave short C slots with its own measurements of the same row. */
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "--self-test") == 0) return self_test();
-    int runs = argc > 1 ? atoi(argv[1]) : 15;
-    long chains = argc > 2 ? atol(argv[2]) : 2000000;
-    if (runs < 1 || chains < 1) {
-        fprintf(stderr, "usage: p1cycle [runs>0 [chains_per_run>0]] | p1cycle --self-test\n");
-        return 1;
+    if (argc > 1 && strcmp(argv[1], "--self-test") == 0) {
+        if (argc > 2) return usage("--self-test takes no arguments");
+        return self_test();
     }
-    printf("program=p1cycle\nqueue_size=%d\nbuffer_bytes=%d\nruns=%d\nstatistic=median\n", QUEUE_SIZE,
+    int first = 0, last = ROWS - 1, arg = 1;
+    if (argc > 1 && strcmp(argv[1], "--row") == 0) {
+        if (argc < 3) return usage("--row needs a row name");
+        first = -1;
+        for (int i = 0; i < ROWS; i++) {
+            if (strcmp(argv[2], rows[i].name) == 0) first = last = i;
+        }
+        if (first < 0) return usage("unknown row");
+        arg = 3;
+    }
+    long runs = 15, chains = 2000000;
+    if (argc - arg > 2) return usage("too many arguments");
+    /* runs is bounded so that its double array stays small; chains so that cycles * checksum fits a long. */
+    if (argc - arg > 0 && !positive_arg(argv[arg], 1000000, &runs)) return usage("runs must be a whole number > 0");
+    if (argc - arg > 1 && !positive_arg(argv[arg + 1], 1000000000000L, &chains)) {
+        return usage("chains_per_run must be a whole number > 0");
+    }
+    printf("program=p1cycle\nqueue_size=%d\nbuffer_bytes=%d\nruns=%ld\nstatistic=median\n", QUEUE_SIZE,
            BUFFER_BYTES, runs);
-    measure(false, 1, runs, chains);
-    measure(false, 32, runs, chains);
-    measure(true, 1, runs, chains);
-    measure(true, 32, runs, chains);
+    if (first == last) printf("row=%s\n", rows[first].name);
+    for (int i = first; i <= last; i++) measure(rows[i].packed, rows[i].batch, (int) runs, chains);
     return (int) (sink & 0); /* keeps sink observable */
 }
