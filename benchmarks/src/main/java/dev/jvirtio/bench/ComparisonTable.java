@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * The Java-versus-C table {@code run.sh} prints: one row per benchmark with the Java time, the C baseline's
  * time, their ratio, the JMH allocation per operation and JMH's mean score, plus the worst ratio as the
- * verdict line.
+ * verdict line. A {@code paired} column (the median of per-fork ratios against C measured right around each
+ * fork, see {@link InterleavedRow}) follows the ratio when at least one row has such a value.
  *
  * <pre>{@code
  * Map<String, String> c = ComparisonTable.parseKeyValues(lines);        // the C program's output
@@ -23,11 +24,13 @@ public final class ComparisonTable {
      * One benchmark measured on both sides. {@code javaNs} and {@code cNs} are what the ratio compares (the
      * same statistic on both sides: the median of the timed iterations or runs, in ns per operation);
      * {@code javaMeanNs} and {@code javaMeanError} are JMH's own score and 99.9% error, shown for reference
-     * (NaN when unknown); {@code allocBytesPerOp} is JMH's gc.alloc.rate.norm (NaN when not measured).
+     * (NaN when unknown); {@code allocBytesPerOp} is JMH's gc.alloc.rate.norm (NaN when not measured);
+     * {@code pairedRatio} is the informational paired Java/C ratio (NaN when the row was not measured in
+     * interleaved slots). The verdict uses {@link #ratio()} only.
      */
     public record Row(String benchmark, double javaNs, double cNs, double allocBytesPerOp, double javaMeanNs,
-                      double javaMeanError) {
-        /** Validates the row: a name, positive finite times, no infinite extras. */
+                      double javaMeanError, double pairedRatio) {
+        /** Validates the row: a name, positive finite times, no infinite extras, a paired ratio NaN or positive. */
         public Row {
             Objects.requireNonNull(benchmark, "benchmark");
             if (!(javaNs > 0) || !(cNs > 0) || Double.isInfinite(javaNs) || Double.isInfinite(cNs)) {
@@ -37,6 +40,16 @@ public final class ComparisonTable {
             if (Double.isInfinite(allocBytesPerOp) || Double.isInfinite(javaMeanNs) || Double.isInfinite(javaMeanError)) {
                 throw new IllegalArgumentException(benchmark + ": infinite allocation or mean");
             }
+            if (!Double.isNaN(pairedRatio) && (!(pairedRatio > 0) || Double.isInfinite(pairedRatio))) {
+                throw new IllegalArgumentException(benchmark + ": paired ratio must be positive and finite or NaN: "
+                        + pairedRatio);
+            }
+        }
+
+        /** A row without a paired ratio (baselines measured in one block). */
+        public Row(String benchmark, double javaNs, double cNs, double allocBytesPerOp, double javaMeanNs,
+                   double javaMeanError) {
+            this(benchmark, javaNs, cNs, allocBytesPerOp, javaMeanNs, javaMeanError, Double.NaN);
         }
 
         /** A row without the JMH mean (tests, baselines without JMH). */
@@ -122,18 +135,29 @@ public final class ComparisonTable {
 
     /** The table followed by the verdict line as its last line (with a trailing newline). */
     public static String format(String label, List<Row> rows) {
+        // The paired column only appears where some row was measured in interleaved slots.
+        boolean paired = rows.stream().anyMatch(r -> !Double.isNaN(r.pairedRatio()));
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"benchmark", "java ns/op", "c ns/op", "java/c", "alloc B/op", "jmh mean ns/op"});
+        List<String> header = new ArrayList<>(List.of("benchmark", "java ns/op", "c ns/op", "java/c"));
+        if (paired) {
+            header.add("paired");
+        }
+        header.addAll(List.of("alloc B/op", "jmh mean ns/op"));
+        cells.add(header.toArray(String[]::new));
         for (Row r : rows) {
-            cells.add(new String[] {
-                r.benchmark(),
-                String.format(Locale.ROOT, "%.2f", r.javaNs()),
-                String.format(Locale.ROOT, "%.2f", r.cNs()),
-                String.format(Locale.ROOT, "%.2f", r.ratio()),
-                Double.isNaN(r.allocBytesPerOp()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.allocBytesPerOp()),
-                Double.isNaN(r.javaMeanNs()) ? "n/a" : Double.isNaN(r.javaMeanError())
-                        ? String.format(Locale.ROOT, "%.2f", r.javaMeanNs())
-                        : String.format(Locale.ROOT, "%.2f +- %.2f", r.javaMeanNs(), r.javaMeanError())});
+            List<String> line = new ArrayList<>(List.of(
+                    r.benchmark(),
+                    String.format(Locale.ROOT, "%.2f", r.javaNs()),
+                    String.format(Locale.ROOT, "%.2f", r.cNs()),
+                    String.format(Locale.ROOT, "%.2f", r.ratio())));
+            if (paired) {
+                line.add(Double.isNaN(r.pairedRatio()) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.pairedRatio()));
+            }
+            line.add(Double.isNaN(r.allocBytesPerOp()) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.allocBytesPerOp()));
+            line.add(Double.isNaN(r.javaMeanNs()) ? "n/a" : Double.isNaN(r.javaMeanError())
+                    ? String.format(Locale.ROOT, "%.2f", r.javaMeanNs())
+                    : String.format(Locale.ROOT, "%.2f +- %.2f", r.javaMeanNs(), r.javaMeanError()));
+            cells.add(line.toArray(String[]::new));
         }
         int columns = cells.get(0).length;
         int[] width = new int[columns];

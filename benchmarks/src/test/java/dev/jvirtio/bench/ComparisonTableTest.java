@@ -1,6 +1,7 @@
 package dev.jvirtio.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,39 @@ class ComparisonTableTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(lines.get(1).length(), lines.get(i).length(), lines.get(i));
         }
+    }
+
+    @Test
+    void aPairedColumnFollowsTheRatioWhenAnyRowHasOneAndLeavesTheVerdictAlone() {
+        String out = ComparisonTable.format("P1", List.of(
+                new ComparisonTable.Row("split.batch1", 30.0, 20.0, 0.0, 31.5, 0.25, 1.234),
+                new ComparisonTable.Row("packed.batch32", 21.0, 20.0, Double.NaN)));
+        List<String> lines = out.lines().toList();
+        assertEquals(5, lines.size(), out);
+        assertTrue(lines.get(0).matches(
+                "benchmark\\s+java ns/op\\s+c ns/op\\s+java/c\\s+paired\\s+alloc B/op\\s+jmh mean ns/op"), out);
+        assertTrue(lines.get(2).matches(
+                "split\\.batch1\\s+30\\.00\\s+20\\.00\\s+1\\.50\\s+1\\.23\\s+0\\.000\\s+31\\.50 \\+- 0\\.25"),
+                lines.get(2));
+        assertTrue(lines.get(3).matches("packed\\.batch32\\s+21\\.00\\s+20\\.00\\s+1\\.05\\s+n/a\\s+n/a\\s+n/a"),
+                lines.get(3));
+        // The verdict is the worst main ratio (1.50), whatever the paired column says.
+        assertEquals("P1 java/c ratio: 1.50", lines.get(4));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(lines.get(1).length(), lines.get(i).length(), lines.get(i));
+        }
+        String noPaired = ComparisonTable.format("P1", List.of(new ComparisonTable.Row("x", 2, 1, 0, 2.5, 0.1)));
+        assertFalse(noPaired.contains("paired"), noPaired);
+    }
+
+    @Test
+    void aPairedRatioMustBePositiveAndFiniteOrAbsent() {
+        for (double bad : new double[] {0, -1, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new ComparisonTable.Row("x", 1, 1, 0, 1, 0, bad), "" + bad);
+        }
+        assertTrue(Double.isNaN(new ComparisonTable.Row("x", 1, 1, 0, 1, 0).pairedRatio()));
+        assertEquals(0.9, new ComparisonTable.Row("x", 1, 1, 0, 1, 0, 0.9).pairedRatio());
     }
 
     @Test
