@@ -7,11 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -30,12 +34,38 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *      [--results-dir benchmarks/target] [--quick]
  * </pre>
  *
- * <p>{@code --quick} shortens warm-up and measurement (a smoke run; its numbers are not results). Exit codes:
- * 0 success, 1 a benchmark or the C program failed, 2 bad usage.
+ * <p><b>Interleaving.</b> The project's machine is a 2-vCPU VM whose host goes through slow phases: for tens
+ * of seconds to minutes every process, C and Java alike, runs 1.3-1.6x slower. Measuring all of C first (a
+ * few seconds) and all of JMH afterwards (minutes) put the two sides in different windows, and one slow phase
+ * on either side moved a row's ratio from 1.05 to 1.9. So each row is measured as
+ * {@code C slot, JMH fork 1, C slot, JMH fork 2, C slot}: a C slot is one {@code p1cycle --row <row> 10
+ * 2000000} (ten timed runs of 2,000,000 chains after its own warm-up runs, under a second), a fork is one
+ * JMH run of that method and {@code ring} value with {@code forks(1)}, the benchmark's own warm-up and
+ * measurement annotations and the GC profiler; the number of forks is the benchmark's {@code @Fork} value.
+ *
+ * <p>Per row (arithmetic in {@link InterleavedRow}): {@code java ns/op} is the median of every measured JMH
+ * iteration of both forks, {@code c ns/op} the median of every C run of all slots, {@code java/c} their
+ * quotient; the verdict is the worst {@code java/c}. {@code paired} (informational) is the median over forks
+ * of the fork's median divided by the mean of the medians of the C slots just before and after it. {@code
+ * alloc B/op} is the largest gc.alloc.rate.norm of the forks; {@code jmh mean ns/op} is the mean and 99.9%
+ * error over the pooled iterations, which is the score JMH itself gives for several forks.
+ *
+ * <p>{@code --quick} runs one fork per row with 1 x 300 ms warm-up and 2 x 300 ms measurement, and C slots
+ * of 3 runs of 200,000 chains (a smoke run; its numbers are not results). With {@code --results-dir}, each
+ * fork's JMH JSON goes to {@code p1-jmh-<row>-fork<n>.json}, the C slots' output to {@code p1-c.txt} and the
+ * table to {@code p1-table.txt}. Exit codes: 0 success, 1 a benchmark or the C program failed, 2 bad usage.
  */
 public final class Report {
     /** JMH secondary result of {@link GCProfiler}: bytes allocated per operation. */
     static final String ALLOC_NORM = "gc.alloc.rate.norm";
+    /** C slot of a full run: timed runs of {@link #C_CHAINS} chains (after p1cycle's own warm-up runs). */
+    static final String C_RUNS = "10";
+    /** Chains per timed C run in a full run. */
+    static final String C_CHAINS = "2000000";
+    /** C slot of a {@code --quick} run. */
+    static final String QUICK_C_RUNS = "3";
+    /** Chains per timed C run with {@code --quick}. */
+    static final String QUICK_C_CHAINS = "200000";
     /** The P1 rows: (JMH method, ring parameter) in table order; the C keys are {@code ring.method}. */
     static final String[][] P1_ROWS = {
         {"batch1", "split"}, {"batch32", "split"}, {"batch1", "packed"}, {"batch32", "packed"},
@@ -95,64 +125,144 @@ public final class Report {
         System.exit(2);
     }
 
-    /** Runs P1 on both sides and returns the formatted table (verdict line last). */
+    /** Runs P1 on both sides, interleaved row by row, and returns the formatted table (verdict line last). */
     static String p1(Path cBinary, Path resultsDir, boolean quick)
             throws IOException, InterruptedException, RunnerException {
-        // C first: it takes seconds, and a broken baseline should stop the run before JMH spends minutes.
-        List<String> cArgs = new ArrayList<>(List.of(cBinary.toString()));
-        if (quick) {
-            cArgs.add("3");
-            cArgs.add("200000");
-        }
-        System.out.println("# C baseline: " + String.join(" ", cArgs));
-        Map<String, String> c = ComparisonTable.parseKeyValues(runProgram(cArgs));
-        checkSame(c, "queue_size", P1CycleBenchmark.QUEUE_SIZE);
-        checkSame(c, "buffer_bytes", CycleRig.BUFFER_BYTES);
-
-        ChainedOptionsBuilder opts = new OptionsBuilder()
-                .include("^" + P1CycleBenchmark.class.getName().replace(".", "\\.") + "\\.")
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true);
-        if (quick) {
-            opts.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
-                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(300));
-        }
+        int forks = quick ? 1 : P1CycleBenchmark.class.getAnnotation(Fork.class).value();
+        List<String> cRuns = quick ? List.of(QUICK_C_RUNS, QUICK_C_CHAINS) : List.of(C_RUNS, C_CHAINS);
+        StringBuilder cLog = new StringBuilder();
         if (resultsDir != null) {
             Files.createDirectories(resultsDir);
-            opts.resultFormat(ResultFormatType.JSON).result(resultsDir.resolve("p1-jmh.json").toString());
         }
-        Collection<RunResult> results = new Runner(opts.build()).run();
-
         List<ComparisonTable.Row> rows = new ArrayList<>();
         for (String[] spec : P1_ROWS) {
             String name = spec[1] + "." + spec[0];
-            RunResult r = find(results, spec[0], spec[1]);
-            Result<?> primary = r.getPrimaryResult();
-            String unit = primary.getScoreUnit();
-            if (!unit.equals("ns/op")) {
-                throw new IllegalStateException(name + ": JMH score unit is " + unit + ", expected ns/op");
+            List<double[]> cSlots = new ArrayList<>();
+            List<double[]> javaForks = new ArrayList<>();
+            double alloc = Double.NaN;
+            // C slot, fork 1, C slot, fork 2, ..., C slot: each fork has C measured just before and after it, so
+            // a slow phase of the host lands on both sides instead of on one (see the class documentation).
+            cSlots.add(cSlot(cBinary, name, cRuns, cLog));
+            for (int fork = 1; fork <= forks; fork++) {
+                System.out.println("# P1 " + name + ": JMH fork " + fork + " of " + forks);
+                RunResult r = jmhFork(spec[0], spec[1], quick, resultsDir == null ? null
+                        : resultsDir.resolve("p1-jmh-" + name + "-fork" + fork + ".json"));
+                javaForks.add(iterationScores(name, r));
+                // Allocation per fork; the table shows the largest (NaN, "not measured", wins over any value).
+                double a = allocation(r);
+                alloc = fork == 1 ? a : Double.isNaN(alloc) || Double.isNaN(a) ? Double.NaN : Math.max(alloc, a);
+                cSlots.add(cSlot(cBinary, name, cRuns, cLog));
             }
-            // The ratio compares like with like: the median of JMH's timed iterations against the median of
-            // the C program's timed runs (both are averages over many chains). JMH's mean is shown beside it.
-            double median = primary.getStatistics().getPercentile(50.0);
-            rows.add(new ComparisonTable.Row(name, median, ComparisonTable.positiveNumber(c, name + ".ns_per_chain"),
-                    allocation(r), primary.getScore(), primary.getScoreError()));
+            InterleavedRow row = new InterleavedRow(javaForks, cSlots);
+            System.out.println("# P1 " + name + ": paired ratios per fork " + Arrays.toString(row.pairedRatios()));
+            rows.add(new ComparisonTable.Row(name, row.javaMedian(), row.cMedian(), alloc, row.javaMean(),
+                    row.javaMeanError(), row.pairedRatio()));
         }
         String table = ComparisonTable.format("P1", rows);
         if (resultsDir != null) {
+            Files.writeString(resultsDir.resolve("p1-c.txt"), cLog, StandardCharsets.UTF_8);
             Files.writeString(resultsDir.resolve("p1-table.txt"), table, StandardCharsets.UTF_8);
         }
         return "\n" + table;
     }
 
-    private static RunResult find(Collection<RunResult> results, String method, String ring) {
-        for (RunResult r : results) {
-            String bench = r.getParams().getBenchmark();
-            if (bench.endsWith("." + method) && ring.equals(r.getParams().getParam("ring"))) {
-                return r;
+    /**
+     * Runs one C slot ({@code p1cycle --row name runs chains}), checks that it measured the same work as the
+     * Java benchmark, appends its output to {@code log} and returns its timed runs in ns per chain.
+     */
+    private static double[] cSlot(Path cBinary, String name, List<String> runsAndChains, StringBuilder log)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(cBinary.toString(), "--row", name));
+        command.addAll(runsAndChains);
+        System.out.println("# P1 " + name + ": C slot: " + String.join(" ", command));
+        List<String> lines = runProgram(command);
+        log.append("# ").append(String.join(" ", command)).append('\n');
+        lines.forEach(l -> log.append(l).append('\n'));
+        return cRuns(ComparisonTable.parseKeyValues(lines), name, Integer.parseInt(runsAndChains.get(0)));
+    }
+
+    /**
+     * The timed runs of row {@code name} in the output of {@code p1cycle --row name runs ...}, after checking
+     * that the program measured that row with the Java benchmark's queue and buffer sizes and {@code runs} runs.
+     *
+     * @throws IllegalStateException if the output disagrees with what was asked or lacks a key
+     */
+    static double[] cRuns(Map<String, String> c, String name, int runs) {
+        checkSame(c, "queue_size", P1CycleBenchmark.QUEUE_SIZE);
+        checkSame(c, "buffer_bytes", CycleRig.BUFFER_BYTES);
+        if (!name.equals(c.get("row")) || !Integer.toString(runs).equals(c.get("runs"))) {
+            throw new IllegalStateException("asked the C baseline for " + runs + " runs of row " + name
+                    + ", it reports " + c.get("runs") + " runs of row " + c.get("row"));
+        }
+        String key = name + ".runs_ns_per_chain";
+        String list = c.get(key);
+        if (list == null) {
+            throw new IllegalStateException("the C baseline printed no " + key);
+        }
+        String[] parts = list.split(",", -1);
+        if (parts.length != runs) {
+            throw new IllegalStateException(key + " has " + parts.length + " values, expected " + runs);
+        }
+        double[] out = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            try {
+                out[i] = ComparisonTable.positiveNumber(Map.of(key, parts[i].strip()), key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("C run " + (i + 1) + " of " + name + ": " + e.getMessage(), e);
             }
         }
-        throw new IllegalStateException("JMH produced no result for " + method + " ring=" + ring);
+        return out;
+    }
+
+    /**
+     * Runs one JMH fork of one P1 row ({@code method} with {@code ring}) with the benchmark's own warm-up and
+     * measurement settings (shortened by {@code quick}) and the GC profiler; writes its JSON to {@code json}
+     * unless that is null.
+     */
+    private static RunResult jmhFork(String method, String ring, boolean quick, Path json) throws RunnerException {
+        ChainedOptionsBuilder opts = new OptionsBuilder()
+                .include("^" + P1CycleBenchmark.class.getName().replace(".", "\\.") + "\\." + method + "$")
+                .param("ring", ring)
+                .forks(1)
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true);
+        if (quick) {
+            opts.warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(300));
+        }
+        if (json != null) {
+            opts.resultFormat(ResultFormatType.JSON).result(json.toString());
+        }
+        Collection<RunResult> results = new Runner(opts.build()).run();
+        if (results.size() != 1) {
+            throw new IllegalStateException("JMH ran " + results.size() + " benchmarks for " + method + " ring="
+                    + ring + ", expected 1");
+        }
+        RunResult r = results.iterator().next();
+        if (!r.getParams().getBenchmark().endsWith("." + method) || !ring.equals(r.getParams().getParam("ring"))) {
+            throw new IllegalStateException("JMH ran " + r.getParams().getBenchmark() + " ring="
+                    + r.getParams().getParam("ring") + " instead of " + method + " ring=" + ring);
+        }
+        return r;
+    }
+
+    /** Every measured iteration's primary score of one fork's result, in ns per operation. */
+    private static double[] iterationScores(String name, RunResult r) {
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult b : r.getBenchmarkResults()) {
+            for (IterationResult it : b.getIterationResults()) {
+                Result<?> primary = it.getPrimaryResult();
+                if (!primary.getScoreUnit().equals("ns/op")) {
+                    throw new IllegalStateException(name + ": JMH score unit is " + primary.getScoreUnit()
+                            + ", expected ns/op");
+                }
+                scores.add(primary.getScore());
+            }
+        }
+        if (scores.isEmpty()) {
+            throw new IllegalStateException(name + ": JMH reported no measured iteration");
+        }
+        return scores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Bytes per operation from the GC profiler (NaN if the profiler reported nothing). */
