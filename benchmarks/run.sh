@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs jvirtio benchmark groups beside their C baselines and prints Java/C tables.
 #
-#   benchmarks/run.sh p1 [--quick]     virtqueue cycle (split/packed, batch 1/32); last line "P1 java/c ratio: x.xx"
+#   benchmarks/run.sh p1 [--quick]     virtqueue cycle (split/packed, batch 1/32), C slots interleaved with JMH forks
+#                                      per row; last line "P1 java/c ratio: x.xx"
 #   benchmarks/run.sh p2 [--quick]     admin round trip vs C ping-pong; last line "P2 admin p50/pingpong ratio: x.xx"
 #   benchmarks/run.sh p3 [--quick]     admin throughput at 1/8/32 outstanding; last line "P3 admin throughput at 32 outstanding: n cmds/s"
 #   benchmarks/run.sh all [--quick]    every group, in order
