@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Fork;
@@ -154,7 +154,11 @@ public final class Report {
                 cSlots.add(cSlot(cBinary, name, cRuns, cLog));
             }
             InterleavedRow row = new InterleavedRow(javaForks, cSlots);
-            System.out.println("# P1 " + name + ": paired ratios per fork " + Arrays.toString(row.pairedRatios()));
+            StringBuilder paired = new StringBuilder();
+            for (double r : row.pairedRatios()) {
+                paired.append(' ').append(String.format(Locale.ROOT, "%.3f", r));
+            }
+            System.out.println("# P1 " + name + ": java/c per fork against the C slots around it:" + paired);
             rows.add(new ComparisonTable.Row(name, row.javaMedian(), row.cMedian(), alloc, row.javaMean(),
                     row.javaMeanError(), row.pairedRatio()));
         }
