@@ -3,6 +3,8 @@
 #
 #   benchmarks/run.sh p1 [--quick]     virtqueue cycle (split/packed, batch 1/32), C slots interleaved with JMH forks
 #                                      per row; last line "P1 java/c ratio: x.xx"
+#   benchmarks/run.sh p1-floor [--quick] diagnostic: P1's memory-ordering skeleton alone, Java (segments, arrays) vs C;
+#                                      last line "P1 floor java/c ratio: x.xx"
 #   benchmarks/run.sh p2 [--quick]     admin round trip vs C ping-pong; last line "P2 admin p50/pingpong ratio: x.xx"
 #   benchmarks/run.sh p3 [--quick]     admin throughput at 1/8/32 outstanding; last line "P3 admin throughput at 32 outstanding: n cmds/s"
 #   benchmarks/run.sh all [--quick]    every group, in order
@@ -24,7 +26,7 @@ CC="${CC:-gcc}"
 CFLAGS_BENCH="-O2 -std=c11 -Wall -Wextra"
 
 usage() {
-  echo "usage: benchmarks/run.sh {p1|p2|p3|all} [--quick]" >&2
+  echo "usage: benchmarks/run.sh {p1|p1-floor|p2|p3|all} [--quick]" >&2
   exit 2
 }
 
@@ -71,6 +73,11 @@ run_p1() {
   java -cp "$jar" dev.jvirtio.bench.Report p1 --c-binary "$cdir/p1cycle" --results-dir "$results" "$@"
 }
 
+run_p1_floor() {
+  compile_c p1floor
+  java -cp "$jar" dev.jvirtio.bench.Report p1-floor --c-binary "$cdir/p1floor" --results-dir "$results" "$@"
+}
+
 run_p2() {
   compile_c pingpong -pthread
   java -cp "$jar" dev.jvirtio.bench.AdminReport p2 --c-binary "$cdir/pingpong" --results-dir "$results" "$@"
@@ -94,6 +101,10 @@ case "$mode" in
   p1)
     ensure_jar
     run_p1 "${quick[@]}"
+    ;;
+  p1-floor)
+    ensure_jar
+    run_p1_floor "${quick[@]}"
     ;;
   p2)
     ensure_jar

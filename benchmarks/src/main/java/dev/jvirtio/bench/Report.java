@@ -70,6 +70,32 @@ public final class Report {
     static final String[][] P1_ROWS = {
         {"batch1", "split"}, {"batch32", "split"}, {"batch1", "packed"}, {"batch32", "packed"},
     };
+    /** The one row of {@code p1floor}, against which both memories of {@link P1FloorBenchmark} are set. */
+    static final String FLOOR_C_ROW = "floor.batch1";
+
+    /**
+     * One table row: the JMH benchmark method and its one parameter, the row's name in the table, and the row
+     * of the C program it is compared with.
+     */
+    record Spec(String name, Class<?> benchmark, String method, String param, String value, String cRow) {
+    }
+
+    /** The P1 table: each Java row against the C row of the same name. */
+    static List<Spec> p1Specs() {
+        List<Spec> specs = new ArrayList<>();
+        for (String[] r : P1_ROWS) {
+            String name = r[1] + "." + r[0];
+            specs.add(new Spec(name, P1CycleBenchmark.class, r[0], "ring", r[1], name));
+        }
+        return specs;
+    }
+
+    /** The P1 floor table: the skeleton over segments and over arrays, both against C's one skeleton. */
+    static List<Spec> floorSpecs() {
+        return List.of(
+                new Spec("floor.segment", P1FloorBenchmark.class, "cycle", "memory", "segment", FLOOR_C_ROW),
+                new Spec("floor.array", P1FloorBenchmark.class, "cycle", "memory", "array", FLOOR_C_ROW));
+    }
 
     private Report() {
     }
@@ -93,17 +119,19 @@ public final class Report {
                 }
             }
         }
-        if (!"p1".equals(mode)) {
-            usage(mode == null ? "no mode given" : "unknown mode " + mode + " (this report knows p1)");
+        if (!"p1".equals(mode) && !"p1-floor".equals(mode)) {
+            usage(mode == null ? "no mode given" : "unknown mode " + mode + " (this report knows p1 and p1-floor)");
         }
         if (cBinary == null || !Files.isExecutable(cBinary)) {
             usage("--c-binary must name the compiled C baseline: " + cBinary);
         }
         try {
-            System.out.print(p1(cBinary, resultsDir, quick));
+            System.out.print("p1".equals(mode)
+                    ? interleaved("P1", "p1", p1Specs(), cBinary, resultsDir, quick)
+                    : interleaved("P1 floor", "p1-floor", floorSpecs(), cBinary, resultsDir, quick));
             System.out.flush();
         } catch (IOException | RunnerException | RuntimeException e) {
-            System.err.println("report: P1 failed: " + e);
+            System.err.println("report: " + mode + " failed: " + e);
             System.exit(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -121,51 +149,54 @@ public final class Report {
 
     private static void usage(String problem) {
         System.err.println("report: " + problem);
-        System.err.println("usage: Report p1 --c-binary PATH [--results-dir DIR] [--quick]");
+        System.err.println("usage: Report p1|p1-floor --c-binary PATH [--results-dir DIR] [--quick]");
         System.exit(2);
     }
 
-    /** Runs P1 on both sides, interleaved row by row, and returns the formatted table (verdict line last). */
-    static String p1(Path cBinary, Path resultsDir, boolean quick)
-            throws IOException, InterruptedException, RunnerException {
-        int forks = quick ? 1 : P1CycleBenchmark.class.getAnnotation(Fork.class).value();
+    /**
+     * Runs every row of a table on both sides, interleaved row by row, and returns the formatted table
+     * (verdict line {@code "<title> java/c ratio: x.xx"} last). {@code prefix} names the result files.
+     */
+    static String interleaved(String title, String prefix, List<Spec> specs, Path cBinary, Path resultsDir,
+                              boolean quick) throws IOException, InterruptedException, RunnerException {
         List<String> cRuns = quick ? List.of(QUICK_C_RUNS, QUICK_C_CHAINS) : List.of(C_RUNS, C_CHAINS);
         StringBuilder cLog = new StringBuilder();
         if (resultsDir != null) {
             Files.createDirectories(resultsDir);
         }
         List<ComparisonTable.Row> rows = new ArrayList<>();
-        for (String[] spec : P1_ROWS) {
-            String name = spec[1] + "." + spec[0];
+        for (Spec spec : specs) {
+            String name = spec.name();
+            int forks = quick ? 1 : spec.benchmark().getAnnotation(Fork.class).value();
             List<double[]> cSlots = new ArrayList<>();
             List<double[]> javaForks = new ArrayList<>();
             double alloc = Double.NaN;
             // C slot, fork 1, C slot, fork 2, ..., C slot: each fork has C measured just before and after it, so
             // a slow phase of the host lands on both sides instead of on one (see the class documentation).
-            cSlots.add(cSlot(cBinary, name, cRuns, cLog));
+            cSlots.add(cSlot(cBinary, title, spec.cRow(), cRuns, cLog));
             for (int fork = 1; fork <= forks; fork++) {
-                System.out.println("# P1 " + name + ": JMH fork " + fork + " of " + forks);
-                RunResult r = jmhFork(spec[0], spec[1], quick, resultsDir == null ? null
-                        : resultsDir.resolve("p1-jmh-" + name + "-fork" + fork + ".json"));
+                System.out.println("# " + title + " " + name + ": JMH fork " + fork + " of " + forks);
+                RunResult r = jmhFork(spec, quick, resultsDir == null ? null
+                        : resultsDir.resolve(prefix + "-jmh-" + name + "-fork" + fork + ".json"));
                 javaForks.add(iterationScores(name, r));
                 // Allocation per fork; the table shows the largest (NaN, "not measured", wins over any value).
                 double a = allocation(r);
                 alloc = fork == 1 ? a : Double.isNaN(alloc) || Double.isNaN(a) ? Double.NaN : Math.max(alloc, a);
-                cSlots.add(cSlot(cBinary, name, cRuns, cLog));
+                cSlots.add(cSlot(cBinary, title, spec.cRow(), cRuns, cLog));
             }
             InterleavedRow row = new InterleavedRow(javaForks, cSlots);
             StringBuilder paired = new StringBuilder();
             for (double r : row.pairedRatios()) {
                 paired.append(' ').append(String.format(Locale.ROOT, "%.3f", r));
             }
-            System.out.println("# P1 " + name + ": java/c per fork against the C slots around it:" + paired);
+            System.out.println("# " + title + " " + name + ": java/c per fork against the C slots around it:" + paired);
             rows.add(new ComparisonTable.Row(name, row.javaMedian(), row.cMedian(), alloc, row.javaMean(),
                     row.javaMeanError(), row.pairedRatio()));
         }
-        String table = ComparisonTable.format("P1", rows);
+        String table = ComparisonTable.format(title, rows);
         if (resultsDir != null) {
-            Files.writeString(resultsDir.resolve("p1-c.txt"), cLog, StandardCharsets.UTF_8);
-            Files.writeString(resultsDir.resolve("p1-table.txt"), table, StandardCharsets.UTF_8);
+            Files.writeString(resultsDir.resolve(prefix + "-c.txt"), cLog, StandardCharsets.UTF_8);
+            Files.writeString(resultsDir.resolve(prefix + "-table.txt"), table, StandardCharsets.UTF_8);
         }
         return "\n" + table;
     }
@@ -174,11 +205,11 @@ public final class Report {
      * Runs one C slot ({@code p1cycle --row name runs chains}), checks that it measured the same work as the
      * Java benchmark, appends its output to {@code log} and returns its timed runs in ns per chain.
      */
-    private static double[] cSlot(Path cBinary, String name, List<String> runsAndChains, StringBuilder log)
-            throws IOException, InterruptedException {
+    private static double[] cSlot(Path cBinary, String title, String name, List<String> runsAndChains,
+                                  StringBuilder log) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(cBinary.toString(), "--row", name));
         command.addAll(runsAndChains);
-        System.out.println("# P1 " + name + ": C slot: " + String.join(" ", command));
+        System.out.println("# " + title + " " + name + ": C slot: " + String.join(" ", command));
         List<String> lines = runProgram(command);
         log.append("# ").append(String.join(" ", command)).append('\n');
         lines.forEach(l -> log.append(l).append('\n'));
@@ -219,14 +250,14 @@ public final class Report {
     }
 
     /**
-     * Runs one JMH fork of one P1 row ({@code method} with {@code ring}) with the benchmark's own warm-up and
-     * measurement settings (shortened by {@code quick}) and the GC profiler; writes its JSON to {@code json}
-     * unless that is null.
+     * Runs one JMH fork of one row (the spec's method with its parameter) with the benchmark's own warm-up
+     * and measurement settings (shortened by {@code quick}) and the GC profiler; writes its JSON to
+     * {@code json} unless that is null.
      */
-    private static RunResult jmhFork(String method, String ring, boolean quick, Path json) throws RunnerException {
+    private static RunResult jmhFork(Spec spec, boolean quick, Path json) throws RunnerException {
         ChainedOptionsBuilder opts = new OptionsBuilder()
-                .include("^" + P1CycleBenchmark.class.getName().replace(".", "\\.") + "\\." + method + "$")
-                .param("ring", ring)
+                .include("^" + spec.benchmark().getName().replace(".", "\\.") + "\\." + spec.method() + "$")
+                .param(spec.param(), spec.value())
                 .forks(1)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
@@ -238,14 +269,15 @@ public final class Report {
             opts.resultFormat(ResultFormatType.JSON).result(json.toString());
         }
         Collection<RunResult> results = new Runner(opts.build()).run();
+        String what = spec.method() + " " + spec.param() + "=" + spec.value();
         if (results.size() != 1) {
-            throw new IllegalStateException("JMH ran " + results.size() + " benchmarks for " + method + " ring="
-                    + ring + ", expected 1");
+            throw new IllegalStateException("JMH ran " + results.size() + " benchmarks for " + what + ", expected 1");
         }
         RunResult r = results.iterator().next();
-        if (!r.getParams().getBenchmark().endsWith("." + method) || !ring.equals(r.getParams().getParam("ring"))) {
-            throw new IllegalStateException("JMH ran " + r.getParams().getBenchmark() + " ring="
-                    + r.getParams().getParam("ring") + " instead of " + method + " ring=" + ring);
+        if (!r.getParams().getBenchmark().equals(spec.benchmark().getName() + "." + spec.method())
+                || !spec.value().equals(r.getParams().getParam(spec.param()))) {
+            throw new IllegalStateException("JMH ran " + r.getParams().getBenchmark() + " " + spec.param() + "="
+                    + r.getParams().getParam(spec.param()) + " instead of " + what);
         }
         return r;
     }

@@ -1,0 +1,162 @@
+/*
+ * P1 floor, C side: the memory-ordering skeleton of one unbatched split-ring cycle (the twin of
+ * benchmarks/.../FloorRig.java). Driver: compare-write the head's descriptor, store the avail slot, release
+ * avail idx, full fence, read the used flags. Device: acquire avail idx, read the slot and the descriptor,
+ * acquire avail idx again (the empty pop), store the used element, release used idx, full fence, read the
+ * avail flags. Driver: acquire used idx, read the element. Nothing else: no free list, no checks of the
+ * values beyond what keeps both sides honest, no IOMMU. The P1 report puts the Java skeleton over
+ * MemorySegments and over byte arrays beside this one, to show how much of P1's unbatched Java/C gap the
+ * memory access itself accounts for.
+ *
+ * Output: the key=value lines of p1cycle for the one row floor.batch1.
+ * Usage: p1floor [runs [cycles_per_run]]   (also accepts --row floor.batch1 first, as the report calls it)
+ */
+#define _GNU_SOURCE
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SIZE 256
+#define BUFFER_BASE 0x100000L
+#define ROW "floor.batch1"
+
+static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint16_t ld16_acquire(uint8_t *p) {
+    return atomic_load_explicit((_Atomic uint16_t *) (void *) p, memory_order_acquire);
+}
+static inline void st16_release(uint8_t *p, uint16_t v) {
+    atomic_store_explicit((_Atomic uint16_t *) (void *) p, v, memory_order_release);
+}
+
+struct floor_rig {
+    uint8_t *desc, *avail, *used;
+    int avail_idx, last_avail, used_idx, last_used;
+};
+
+static _Noreturn void fail(const char *what) {
+    fprintf(stderr, "p1floor: %s\n", what);
+    exit(1);
+}
+
+/* Not inlined: the Java side is one benchmark-method call per cycle too. */
+__attribute__((noinline)) static long floor_cycle(struct floor_rig *r) {
+    const int head = r->avail_idx & (SIZE - 1);
+    const long off = head * 16L;
+    const uint64_t addr = BUFFER_BASE + 64L * head;
+    const uint64_t word = 64u | 2ull << 32;
+    if (ld64(r->desc + off) != addr) st64(r->desc + off, addr);
+    if (ld64(r->desc + off + 8) != word) st64(r->desc + off + 8, word);
+    st16(r->avail + 4 + 2 * head, (uint16_t) head);
+    r->avail_idx = (r->avail_idx + 1) & 0xffff;
+    /* Release: the descriptor and the slot before the new avail idx. */
+    st16_release(r->avail + 2, (uint16_t) r->avail_idx);
+    /* Full fence: the avail idx store before the read of the device's used flags. */
+    atomic_thread_fence(memory_order_seq_cst);
+    long check = ld16(r->used) & 1;
+    /* Acquire: avail idx before the slot and the descriptor it publishes. */
+    int a = ld16_acquire(r->avail + 2);
+    if (a == r->last_avail) fail("device found nothing available");
+    const int h = ld16(r->avail + 4 + 2 * (r->last_avail & (SIZE - 1)));
+    const uint64_t d_addr = ld64(r->desc + h * 16L);
+    const uint64_t d_word = ld64(r->desc + h * 16L + 8);
+    r->last_avail = (r->last_avail + 1) & 0xffff;
+    /* Acquire: the second look at avail idx, the engine's empty pop. */
+    a = ld16_acquire(r->avail + 2);
+    if (a != r->last_avail || d_addr != (uint64_t) (BUFFER_BASE + 64L * h)) fail("device found more or another buffer");
+    st64(r->used + 4 + 8 * (r->used_idx & (SIZE - 1)), (uint32_t) h | (d_word & 0xffffffffu) << 32);
+    r->used_idx = (r->used_idx + 1) & 0xffff;
+    /* Release: the used element before the new used idx. */
+    st16_release(r->used + 2, (uint16_t) r->used_idx);
+    /* Full fence: the used idx store before the read of the driver's avail flags. */
+    atomic_thread_fence(memory_order_seq_cst);
+    check += ld16(r->avail) & 1;
+    /* Acquire: used idx before the element it covers. */
+    int u = ld16_acquire(r->used + 2);
+    if (u == r->last_used) fail("driver found nothing used");
+    const uint64_t elem = ld64(r->used + 4 + 8 * (r->last_used & (SIZE - 1)));
+    r->last_used = (r->last_used + 1) & 0xffff;
+    if ((int) (uint32_t) elem != head) fail("used id differs from the head");
+    return check + (long) (elem >> 32);
+}
+
+#ifndef P1_CLOCK
+#define P1_CLOCK CLOCK_MONOTONIC
+#endif
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(P1_CLOCK, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static int cmp_double(const void *x, const void *y) {
+    double a = *(const double *) x, b = *(const double *) y;
+    return a < b ? -1 : a > b;
+}
+
+static bool positive_arg(const char *s, long max, long *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v <= 0 || v > max) return false;
+    *out = v;
+    return true;
+}
+
+static int usage(const char *problem) {
+    fprintf(stderr, "p1floor: %s\nusage: p1floor [--row " ROW "] [runs>0 [cycles_per_run>0]]\n", problem);
+    return 1;
+}
+
+static volatile long sink;
+
+int main(int argc, char **argv) {
+    int arg = 1;
+    if (argc > 1 && strcmp(argv[1], "--row") == 0) {
+        if (argc < 3 || strcmp(argv[2], ROW) != 0) return usage("the only row is " ROW);
+        arg = 3;
+    }
+    long runs = 15, cycles = 2000000;
+    if (argc - arg > 2) return usage("too many arguments");
+    if (argc - arg > 0 && !positive_arg(argv[arg], 1000000, &runs)) return usage("runs must be a whole number > 0");
+    if (argc - arg > 1 && !positive_arg(argv[arg + 1], 1000000000000L, &cycles)) {
+        return usage("cycles_per_run must be a whole number > 0");
+    }
+    struct floor_rig r = {0};
+    r.desc = aligned_alloc(4096, 4096);
+    r.avail = aligned_alloc(4096, 4096);
+    r.used = aligned_alloc(4096, 4096 * 2);
+    double *ns = malloc(sizeof(double) * (size_t) runs);
+    if (!r.desc || !r.avail || !r.used || !ns) fail("out of memory");
+    memset(r.desc, 0, 4096);
+    memset(r.avail, 0, 4096);
+    memset(r.used, 0, 4096 * 2);
+    long warmup = runs / 4 + 1;
+    for (long run = -warmup; run < runs; run++) {
+        long sum = 0;
+        uint64_t t0 = now_ns();
+        for (long c = 0; c < cycles; c++) sum += floor_cycle(&r);
+        uint64_t t1 = now_ns();
+        if (sum != cycles * 64) fail("checksum mismatch");
+        sink += sum;
+        if (run >= 0) ns[run] = (double) (t1 - t0) / (double) cycles;
+    }
+    printf("program=p1floor\nqueue_size=%d\nbuffer_bytes=64\nruns=%ld\nstatistic=median\nrow=" ROW "\n", SIZE, runs);
+    printf(ROW ".runs_ns_per_chain=");
+    for (long i = 0; i < runs; i++) printf(i ? ",%.3f" : "%.3f", ns[i]);
+    printf("\n");
+    qsort(ns, (size_t) runs, sizeof *ns, cmp_double);
+    double median = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
+    printf(ROW ".ns_per_chain=%.3f\n" ROW ".min_ns_per_chain=%.3f\n" ROW ".max_ns_per_chain=%.3f\n"
+           ROW ".chains_per_run=%ld\n", median, ns[0], ns[runs - 1], cycles);
+    free(ns);
+    free(r.desc);
+    free(r.avail);
+    free(r.used);
+    return (int) (sink & 0);
+}
