@@ -73,9 +73,9 @@ static _Noreturn void fail(const char *what, long a, long b) {
 
 /* Faults the self-test provokes: instead of exiting, the driver records them (the Java queue throws and
  * marks itself broken). */
-enum fault { F_NONE, F_USED_IDX_JUMP, F_USED_ID_RANGE, F_USED_ID_NOT_IN_FLIGHT, F_USED_LEN };
+enum fault { F_NONE, F_USED_IDX_JUMP, F_USED_ID_RANGE, F_USED_ID_NOT_IN_FLIGHT, F_USED_LEN, F_USED_ID_NOT_AVAILABLE };
 static const char *fault_name[] = {"none", "used_idx_jump", "used_id_out_of_range", "used_id_not_in_flight",
-                                   "used_len_too_large"};
+                                   "used_len_too_large", "used_id_not_available"};
 
 /* ------------------------------------------------------------------ software IOMMU and DMA regions */
 
@@ -269,6 +269,9 @@ struct split_driver {
     int free_next[QUEUE_SIZE];
     /* Per head, as SplitVirtqueue.heads: [2h] token or FREE; [2h+1] writable | held << 32 | tail << 48. */
     int64_t heads[2 * QUEUE_SIZE];
+    /* As SplitVirtqueue.availHeads: the driver's own copy of the avail slots, read only for the entries
+     * added since the last publish (a used element naming one of them is refused). */
+    int avail_heads[QUEUE_SIZE];
     int free_head, free_tail, num_free, in_flight_count;
     int avail_idx, published_idx, last_used_idx, seen_used_idx;
     uint32_t last_len;
@@ -354,6 +357,7 @@ static inline int split_finish_commit(struct split_driver *q, long token, int he
     q->in_flight_count++;
     /* Plain store: published by the release store of avail idx. */
     st16(q->avail + S_AVAIL_RING + 2 * (q->avail_idx & q->mask), (uint16_t) head);
+    q->avail_heads[q->avail_idx & q->mask] = head;
     q->avail_idx = (q->avail_idx + 1) & 0xffff;
     cb_clear(b);
     return head;
@@ -371,6 +375,14 @@ static inline bool split_publish(struct split_driver *q) {
     return (ld16(q->used + S_USED_FLAGS) & S_USED_F_NO_NOTIFY) == 0;
 }
 
+/* SplitVirtqueue.isUnpublished: whether head id was added after the last publish. */
+static bool split_unpublished(const struct split_driver *q, int id) {
+    for (int i = q->published_idx; i != q->avail_idx; i = (i + 1) & 0xffff) {
+        if (q->avail_heads[i & q->mask] == id) return true;
+    }
+    return false;
+}
+
 /* Returns the token, NONE, or NONE with q->broken set when the device wrote something impossible. */
 static inline long split_poll(struct split_driver *q) {
     split_check_usable(q);
@@ -380,7 +392,8 @@ static inline long split_poll(struct split_driver *q) {
         int u = ld16_acquire(q->used + S_USED_IDX);
         if (u == last) return NONE;
         int pending = (u - last) & 0xffff;
-        if (pending > q->in_flight_count) { q->broken = F_USED_IDX_JUMP; return NONE; }
+        /* At most the chains made available and not yet used can complete. */
+        if (pending > ((q->published_idx - last) & 0xffff)) { q->broken = F_USED_IDX_JUMP; return NONE; }
         q->seen_used_idx = u;
     }
     /* id and len in one (unaligned) 8-byte load, as the Java driver reads them. */
@@ -392,6 +405,10 @@ static inline long split_poll(struct split_driver *q) {
     const uint64_t meta = (uint64_t) q->heads[2 * id + 1];
     if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
     if (len > (uint32_t) meta) { q->broken = F_USED_LEN; return NONE; }
+    if (q->avail_idx != q->published_idx && split_unpublished(q, (int) id)) {
+        q->broken = F_USED_ID_NOT_AVAILABLE;
+        return NONE;
+    }
     q->last_used_idx = (last + 1) & 0xffff;
     q->heads[2 * id] = FREE;
     q->in_flight_count--;
@@ -543,6 +560,9 @@ struct packed_driver {
     int used_pos;
     bool used_wrap;
     int pending_head_pos, pending_head_flags, added_since_publish;
+    /* As PackedVirtqueue.pendingIds: the ids added since the last publish. */
+    int pending_ids[QUEUE_SIZE];
+    int pending_id_count;
     uint32_t last_len;
     int last_id;
     bool closed;
@@ -622,6 +642,7 @@ static inline int packed_commit(struct packed_driver *q, long token) {
     q->ids[2 * id + 1] = (int64_t) ((uint64_t) (uint32_t) b->writable_bytes | (uint64_t) needed << 32);
     q->in_flight_count++;
     q->added_since_publish += needed;
+    q->pending_ids[q->pending_id_count++] = id;
     if (q->pending_head_pos < 0) {
         q->pending_head_pos = head_pos; /* the batch's first head: released by publish */
         q->pending_head_flags = head_flags;
@@ -633,6 +654,14 @@ static inline int packed_commit(struct packed_driver *q, long token) {
     return id;
 }
 
+/* PackedVirtqueue.isUnpublished: whether buffer id was added after the last publish. */
+static bool packed_unpublished(const struct packed_driver *q, int id) {
+    for (int i = 0; i < q->pending_id_count; i++) {
+        if (q->pending_ids[i] == id) return true;
+    }
+    return false;
+}
+
 static inline bool packed_publish(struct packed_driver *q) {
     packed_check_usable(q);
     if (q->pending_head_pos < 0) return false;
@@ -640,7 +669,8 @@ static inline bool packed_publish(struct packed_driver *q) {
     st16_release(q->ring + (uint64_t) P_DESC_SIZE * q->pending_head_pos + 14, (uint16_t) q->pending_head_flags);
     q->pending_head_pos = -1;
     q->added_since_publish = 0; /* only read with EVENT_IDX, which is not negotiated here */
-    /* Full fence: flags visible before reading the device event suppression structure (2.8.21.3.1). */
+    q->pending_id_count = 0;
+    /* Full fence: flags visible before reading the device event suppression structure (2.8.21.2). */
     full_fence();
     uint32_t word = ld32(q->device_event);
     int flags = (int) (word >> 16) & 0x3;
@@ -666,6 +696,7 @@ static inline long packed_poll(struct packed_driver *q) {
     const uint32_t len = (f & P_F_WRITE) || writable != 0 ? (uint32_t) word : 0;
     if (token == FREE) { q->broken = F_USED_ID_NOT_IN_FLIGHT; return NONE; }
     if (len > writable) { q->broken = F_USED_LEN; return NONE; }
+    if (q->pending_id_count != 0 && packed_unpublished(q, id)) { q->broken = F_USED_ID_NOT_AVAILABLE; return NONE; }
     const int n = (int) (meta >> 32) & 0xffff;
     int p = q->used_pos + n;
     if (p >= q->size) { p -= q->size; q->used_wrap = !q->used_wrap; }
@@ -1023,6 +1054,16 @@ static enum fault split_fault(int corrupt) {
     case 2: st32(elem, 5); break;                                 /* id not in flight */
     case 3: st32(elem + 4, BUFFER_BYTES + 1); break;              /* len > writable */
     case 4: st16(d->used + S_USED_IDX, 2); break;                 /* idx ahead of what is in flight */
+    case 5: {                                                     /* id of a chain added, not yet published */
+        cb_writable(split_begin(q), &r->data, BUFFER_BYTES, BUFFER_BYTES);
+        st32(elem, (uint32_t) split_commit(q, 8));
+        break;
+    }
+    case 6:                                                       /* idx counting an unpublished chain */
+        cb_writable(split_begin(q), &r->data, BUFFER_BYTES, BUFFER_BYTES);
+        split_commit(q, 8);
+        st16(d->used + S_USED_IDX, 2);
+        break;
     default: break;
     }
     long token = split_poll(q);
@@ -1048,6 +1089,10 @@ static enum fault packed_fault(int corrupt) {
     case 1: st16(d->ring + 12, QUEUE_SIZE); break;
     case 2: st16(d->ring + 12, 5); break;
     case 3: st32(d->ring + 8, BUFFER_BYTES + 1); break;
+    case 4:                                          /* id of a chain added, not yet published */
+        cb_writable(packed_begin(q), &r->data, BUFFER_BYTES, BUFFER_BYTES);
+        st16(d->ring + 12, (uint16_t) packed_commit(q, 10));
+        break;
     default: break;
     }
     long token = packed_poll(q);
@@ -1080,10 +1125,13 @@ static int self_test(void) {
     expect(split_fault(2) == F_USED_ID_NOT_IN_FLIGHT, "split: used id not in flight detected");
     expect(split_fault(3) == F_USED_LEN, "split: used len too large detected");
     expect(split_fault(4) == F_USED_IDX_JUMP, "split: used idx jump detected");
+    expect(split_fault(5) == F_USED_ID_NOT_AVAILABLE, "split: used id of an unpublished chain detected");
+    expect(split_fault(6) == F_USED_IDX_JUMP, "split: used idx counting an unpublished chain detected");
     expect(packed_fault(0) == F_NONE, "packed: no fault on a clean completion");
     expect(packed_fault(1) == F_USED_ID_RANGE, "packed: used id out of range detected");
     expect(packed_fault(2) == F_USED_ID_NOT_IN_FLIGHT, "packed: used id not in flight detected");
     expect(packed_fault(3) == F_USED_LEN, "packed: used len too large detected");
+    expect(packed_fault(4) == F_USED_ID_NOT_AVAILABLE, "packed: used id of an unpublished chain detected");
     soak(false);
     soak(true);
     printf("self_test=%s\n", failures == 0 ? "ok" : "failed");

@@ -15,8 +15,13 @@ public final class VirtqueueBrokenException extends VirtioProtocolException {
         USED_ID_NOT_IN_FLIGHT,
         /** A used length exceeds the total device-writable length of the chain. */
         USED_LENGTH_TOO_LARGE,
-        /** The used idx moved further than the number of chains in flight (split). */
-        USED_IDX_JUMP
+        /** The used idx moved further than the number of chains made available and not yet used (split). */
+        USED_IDX_JUMP,
+        /**
+         * A used element names a chain the driver has added but not yet made available (not yet published):
+         * the device cannot have seen it, so it cannot have used it.
+         */
+        USED_ID_NOT_AVAILABLE
     }
 
     private final Fault fault;

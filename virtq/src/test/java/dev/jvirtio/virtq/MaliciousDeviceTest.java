@@ -89,6 +89,61 @@ class MaliciousDeviceTest {
         splitGarbage(0, 0, 0x8000, Fault.USED_IDX_JUMP);
     }
 
+    /** A chain added but not yet published is in flight for the driver but invisible to the device. */
+    @Test
+    void splitCompletionOfAChainNotYetMadeAvailable() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.SPLIT, 8, 0)) {
+            twoInFlight(r);
+            int hidden = r.q.begin().writable(r.data, 256, 16).commit(102);   // no kick: never published
+            MemorySegment used = splitUsed(r);
+            used.set(LE32, 4, hidden);
+            used.set(LE32, 8, 16);
+            used.set(LE16, 2, (short) 1);
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_ID_NOT_AVAILABLE, e.fault());
+            assertEquals(hidden, e.id());
+            assertTrue(e.getMessage().contains("not yet made available"), e.getMessage());
+            assertEquals(3, r.q.reset(null), "all three chains are abandoned, the hidden one too");
+        }
+    }
+
+    @Test
+    void splitUsedIdxMayNotCountChainsNotYetMadeAvailable() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.SPLIT, 8, 0)) {
+            int[] h = twoInFlight(r);
+            int hidden = r.q.begin().writable(r.data, 256, 16).commit(102);
+            MemorySegment used = splitUsed(r);
+            int[] ids = {h[0], h[1], hidden};
+            for (int i = 0; i < 3; i++) {
+                used.set(LE32, 4 + 8 * i, ids[i]);
+                used.set(LE32, 8 + 8 * i, 0);
+            }
+            used.set(LE16, 2, (short) 3);    // three in flight, but only two were ever made available
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_IDX_JUMP, e.fault());
+            assertEquals(3, e.value());
+        }
+    }
+
+    @Test
+    void splitPublishedChainsCompleteWhileAnotherWaitsUnpublished() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.SPLIT, 8, 0)) {
+            twoInFlight(r);
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            r.q.begin().writable(r.data, 256, 16).commit(102);                 // pending, unpublished
+            assertEquals(100, r.q.poll());
+            assertEquals(101, r.q.poll());
+            assertEquals(Virtqueue.NONE, r.q.poll());
+            r.q.kick();
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            assertEquals(102, r.q.poll());
+            assertEquals(0, r.q.inFlight());
+        }
+    }
+
     @Test
     void splitSameHeadCompletedTwice() throws Exception {
         try (Rig r = Rig.of(Rig.Kind.SPLIT, 8, 0)) {
@@ -191,6 +246,41 @@ class MaliciousDeviceTest {
             VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
             assertEquals(Fault.USED_ID_NOT_IN_FLIGHT, e.fault(), "id " + a + " was not given to the new chain");
             assertEquals(a, e.id());
+        }
+    }
+
+    @Test
+    void packedCompletionOfAChainNotYetMadeAvailable() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.PACKED, 8, 0)) {
+            r.q.begin().readable(r.data, 0, 8).writable(r.data, 64, 16).commit(100);     // id 0, slots 0-1
+            r.q.kick();
+            int hidden = r.q.begin().writable(r.data, 128, 16).commit(101);            // slot 2, no kick
+            MemorySegment ring = packedRing(r);
+            ring.set(LE32, 8, 16);
+            ring.set(LE16, 12, (short) hidden);
+            ring.set(LE16, 14, (short) 0x8080);
+            VirtqueueBrokenException e = assertThrows(VirtqueueBrokenException.class, r.q::poll);
+            assertEquals(Fault.USED_ID_NOT_AVAILABLE, e.fault());
+            assertEquals(hidden, e.id());
+            assertEquals(2, r.q.reset(null));
+        }
+    }
+
+    @Test
+    void packedPublishedChainsCompleteWhileAnotherWaitsUnpublished() throws Exception {
+        try (Rig r = Rig.of(Rig.Kind.PACKED, 8, 0)) {
+            r.q.begin().readable(r.data, 0, 8).writable(r.data, 64, 16).commit(100);
+            r.q.kick();
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            r.q.begin().writable(r.data, 128, 16).commit(101);                         // pending, unpublished
+            assertEquals(100, r.q.poll());
+            assertEquals(Virtqueue.NONE, r.q.poll());
+            r.q.kick();
+            r.dev.push(r.dev.pop().id(), 16);
+            r.dev.publishUsed();
+            assertEquals(101, r.q.poll());
+            assertEquals(0, r.q.inFlight());
         }
     }
 

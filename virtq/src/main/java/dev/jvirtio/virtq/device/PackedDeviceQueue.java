@@ -239,7 +239,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
             if ((ef & F_INDIRECT) != 0) {
                 throw new DriverFaultException(Violation.NESTED_INDIRECT, i, "INDIRECT inside an indirect table", null);
             }
-            // Only WRITE is meaningful in a packed indirect table; other flags are ignored (2.8.8).
+            // Only WRITE is meaningful in a packed indirect table; other flags are ignored (2.8.7).
             chain.add(memory, table.get(LE64, e + DESC_ADDR), table.get(LE32, e + DESC_LEN), (ef & F_WRITE) != 0, i);
         }
         return id;
@@ -285,7 +285,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
             return false;
         }
         // Release: id, len, later used descriptors and the buffer contents are visible before the first
-        // used descriptor's flags (virtio 1.3 2.8.3/2.8.7: the driver must never see a partial batch).
+        // used descriptor's flags (virtio 1.3 2.8.9: the driver must never observe a partial batch).
         FLAGS.setRelease(ring, descOffset(pendingUsedPos) + DESC_FLAGS, (short) pendingUsedFlags);
         pendingUsedPos = -1;
         int added = usedSincePublish;
@@ -313,6 +313,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
         checkUsable();
         if (eventIdx) {
             deviceEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(nextAvail, availWrap));
+            // Release: off_wrap is visible no later than the DESC flags that tell the driver to use it.
             FLAGS.setRelease(deviceEvent, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
         } else {
             deviceEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);

@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
  *
  * <p>Descriptors are written in ring order with the driver wrap counter (starting at 1) encoded in the
  * AVAIL/USED bits. A batch becomes visible with one release store: the flags of the first descriptor of the
- * batch are held back and written by {@link #publish()} after everything else (2.8.6: "the driver MAY ...
+ * batch are held back and written by {@link #publish()} after everything else (2.8.21.1: "the driver MAY ...
  * defer updating the descriptor flags for the first descriptor"); later heads of the same batch are plain
  * stores, which the device cannot reach before that first head. Buffer ids come from a Java free stack;
  * per id the queue remembers the token, the ring slots the chain occupies (1 when indirect), and the
@@ -71,6 +71,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
      * and the ring slots it occupies (bits 32-47).
      */
     private final long[] ids;
+    /**
+     * The ids of the chains added since the last publish() ({@code pendingIdCount} of them): in flight for
+     * the driver, invisible to the device. A used descriptor naming one of them is refused.
+     */
+    private final int[] pendingIds;
 
     /** Free buffer ids form a FIFO in {@code freeIds}: the oldest free id is at freeIdFirst. */
     private int freeIdFirst;
@@ -84,6 +89,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private int pendingHeadPos;
     private int pendingHeadFlags;
     private int addedSincePublish;
+    private int pendingIdCount;
     private int lastLen;
     private int lastId = -1;
     private boolean usedNotifications;
@@ -125,6 +131,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.builder = new ChainBuilder(size, this);
         this.freeIds = new int[size];
         this.ids = new long[2 * size];
+        this.pendingIds = new int[size];
         reinitialise();
     }
 
@@ -137,7 +144,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
                 ind = pool.allocate((long) cfg.size() * cfg.indirectEntries() * DESC_SIZE, 4096);
             }
             return layOut(cfg, r, ind, ind == null ? new DmaRegion[] {r} : new DmaRegion[] {r, ind});
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             r.close();
             if (ind != null) {
                 ind.close();
@@ -176,7 +183,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     }
 
     private void reinitialise() {
-        ring.fill((byte) 0); // 2.8.11: the descriptor ring is zero-initialised
+        ring.fill((byte) 0); // 2.8.13: the descriptor ring is zero-initialised
         driverEvent.fill((byte) 0);
         deviceEvent.fill((byte) 0);
         if (indirect != null) {
@@ -198,6 +205,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         usedPos = 0;
         usedWrap = true;
         pendingHeadPos = -1;
+        pendingIdCount = 0;
         addedSincePublish = 0;
         lastLen = 0;
         lastId = -1;
@@ -346,7 +354,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         final int headPos = availPos;
         long tableOff = (long) id * indirectEntries * DESC_SIZE;
         for (int i = 0; i < n; i++) {
-            // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.8).
+            // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.7).
             writeFull(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
                     b.isWritable(i) ? F_WRITE : 0);
         }
@@ -363,6 +371,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         ids[2 * id + 1] = (b.writableLength() & 0xffff_ffffL) | (long) needed << 32;
         inFlightCount++;
         addedSincePublish += needed;
+        pendingIds[pendingIdCount++] = id;
         if (pendingHeadPos < 0) {
             pendingHeadPos = headPos; // first head of the batch: written last, by publish()
             pendingHeadFlags = headFlags;
@@ -400,8 +409,9 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         pendingHeadPos = -1;
         int added = addedSincePublish;
         addedSincePublish = 0;
+        pendingIdCount = 0;
         // Full fence: the flags store is visible before we read the device event suppression structure
-        // (virtio 1.3 2.8.21.3.1; Linux virtqueue_kick_prepare_packed's virtio_mb).
+        // (virtio 1.3 2.8.21.2; Linux virtqueue_kick_prepare_packed's virtio_mb).
         VarHandle.fullFence();
         int word = deviceEvent.get(LE32, (long) EVENT_OFF_WRAP);
         int flags = (word >>> 16) & 0x3;
@@ -467,10 +477,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         // device-writable buffers; only for a chain without any is it taken as 0.
         final int len = (f & F_WRITE) != 0 || writable != 0 ? (int) word : 0;
         // Device-written values: id in range and in flight, len within the chain's writable bytes.
-        if (token == FREE || Integer.compareUnsigned(len, writable) > 0) {
+        if (token == FREE || Integer.compareUnsigned(len, writable) > 0
+                || (pendingIdCount != 0 && isUnpublished(id))) {
             throw badUsedElement(id, len);
         }
-        // The device skips the slots of the whole chain (2.8.5, "skip forward").
+        // The device skips the slots of the whole chain (2.8.6, "skips forward").
         final int n = (int) (meta >>> 32) & 0xffff;
         int p = usedPos + n;
         if (p >= size) {
@@ -501,6 +512,16 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         VarHandle.fullFence();
     }
 
+    /** Whether buffer id {@code id} was added after the last publish(). */
+    private boolean isUnpublished(int id) {
+        for (int i = 0; i < pendingIdCount; i++) {
+            if (pendingIds[i] == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The fault for a used descriptor that failed validation (kept out of poll() so poll() inlines). */
     private VirtqueueBrokenException badUsedElement(int id, int len) {
         if (id >= size) {
@@ -508,6 +529,10 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         if (ids[2 * id] == FREE) {
             return fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL, "used buffer id " + id + " is not in flight");
+        }
+        if (pendingIdCount != 0 && isUnpublished(id)) {
+            return fail(Fault.USED_ID_NOT_AVAILABLE, id, len & 0xffff_ffffL,
+                    "used buffer id " + id + " names a chain that was added but not yet made available");
         }
         return fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len " + Integer.toUnsignedString(len)
                 + " > writable " + Integer.toUnsignedString((int) ids[2 * id + 1]));

@@ -76,6 +76,12 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
      * its last descriptor (bits 48-62).
      */
     private final long[] heads;
+    /**
+     * The driver's own copy of the avail ring's head slots, written with each slot. Only the entries from
+     * {@code publishedIdx} to {@code availIdx} (added, not yet published) are ever read: to refuse a used
+     * element naming one of them. The shared avail ring itself is never read back (a device may write it).
+     */
+    private final int[] availHeads;
 
     private int freeHead;
     /** Last descriptor of the free list (meaningful while numFree > 0): freed chains join at this end. */
@@ -133,6 +139,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.builder = new ChainBuilder(size, this);
         this.freeNext = new int[size];
         this.heads = new long[2 * size];
+        this.availHeads = new int[size];
         reinitialise();
     }
 
@@ -151,7 +158,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
                 ind = pool.allocate((long) cfg.size() * cfg.indirectEntries() * DESC_SIZE, 4096);
             }
             return layOut(cfg, ring, ind, ind == null ? new DmaRegion[] {ring} : new DmaRegion[] {ring, ind});
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             ring.close();
             if (ind != null) {
                 ind.close();
@@ -359,6 +366,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         inFlightCount++;
         // Plain store: the slot becomes visible to the device only through the release store in publish().
         avail.set(LE16, availRingOffset(availIdx & mask), (short) head);
+        availHeads[availIdx & mask] = head;
         availIdx = (availIdx + 1) & 0xffff;
         b.clear();
         return head;
@@ -435,7 +443,9 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             if (u == last) {
                 return NONE;
             }
-            if (((u - last) & 0xffff) > inFlightCount) {
+            // At most the chains made available (published) and not yet used can complete; chains added
+            // since the last publish() are in flight for us but invisible to the device.
+            if (((u - last) & 0xffff) > ((publishedIdx - last) & 0xffff)) {
                 throw usedIdxJump(u, last);
             }
             seenUsedIdx = u;
@@ -450,7 +460,8 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         final long token = heads[2 * id];
         final long meta = heads[2 * id + 1];
-        if (token == FREE || Integer.compareUnsigned(len, (int) meta) > 0) {
+        if (token == FREE || Integer.compareUnsigned(len, (int) meta) > 0
+                || (availIdx != publishedIdx && isUnpublished(id))) {
             throw badUsedElement(id, len);
         }
         lastUsedIdx = (last + 1) & 0xffff;
@@ -484,10 +495,21 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     // Fault paths live in their own methods so that poll() stays small enough for the JIT to inline.
 
+    /** Whether head {@code id} was added after the last publish() (only asked while such chains exist). */
+    private boolean isUnpublished(int id) {
+        for (int i = publishedIdx; i != availIdx; i = (i + 1) & 0xffff) {
+            if (availHeads[i & mask] == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private VirtqueueBrokenException usedIdxJump(int u, int last) {
         int pending = (u - last) & 0xffff;
         return fail(Fault.USED_IDX_JUMP, u, pending, "used idx " + u + " is " + pending
-                + " ahead of the driver's " + last + " but only " + inFlightCount + " chains are in flight");
+                + " ahead of the driver's " + last + " but only " + ((publishedIdx - last) & 0xffff)
+                + " chains were made available and not yet used");
     }
 
     private VirtqueueBrokenException badUsedElement(int id, int len) {
@@ -498,6 +520,10 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (heads[2 * id] == FREE) {
             return fail(Fault.USED_ID_NOT_IN_FLIGHT, id, len & 0xffff_ffffL,
                     "used id " + id + " is not the head of a chain in flight");
+        }
+        if (availIdx != publishedIdx && isUnpublished(id)) {
+            return fail(Fault.USED_ID_NOT_AVAILABLE, id, len & 0xffff_ffffL,
+                    "used id " + id + " heads a chain that was added but not yet made available");
         }
         return fail(Fault.USED_LENGTH_TOO_LARGE, id, len & 0xffff_ffffL, "used len "
                 + Integer.toUnsignedString(len) + " > writable " + Integer.toUnsignedString((int) heads[2 * id + 1]));
