@@ -28,8 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 8, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms256m", "-Xmx256m"})
 public class P1FloorBenchmark {
-    /** Where the skeleton's rings live: {@code segment} (native, as the rings) or {@code array} (Java heap). */
-    @Param({"segment", "array"})
+    /**
+     * Where the skeleton's rings live: {@code segment} (native, as the rings), {@code array} (Java heap) or
+     * {@code constant} (native, through static final segments).
+     */
+    @Param({"segment", "array", "constant"})
     public String memory;
 
     private FloorRig rig;

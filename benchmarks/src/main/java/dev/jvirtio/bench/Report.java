@@ -94,7 +94,8 @@ public final class Report {
     static List<Spec> floorSpecs() {
         return List.of(
                 new Spec("floor.segment", P1FloorBenchmark.class, "cycle", "memory", "segment", FLOOR_C_ROW),
-                new Spec("floor.array", P1FloorBenchmark.class, "cycle", "memory", "array", FLOOR_C_ROW));
+                new Spec("floor.array", P1FloorBenchmark.class, "cycle", "memory", "array", FLOOR_C_ROW),
+                new Spec("floor.constant", P1FloorBenchmark.class, "cycle", "memory", "constant", FLOOR_C_ROW));
     }
 
     private Report() {
