@@ -38,14 +38,31 @@ public final class HugepageDmaAllocator implements DmaAllocator {
 
     private static final Path SYSFS = Path.of("/sys/kernel/mm/hugepages");
 
+    /** The system-call step of an allocation: maps {@code bytes} of hugepages into {@code arena}. */
+    @FunctionalInterface
+    interface Backing {
+        /** Returns the mapped memory; on failure the caller closes {@code arena} (and so any mapping made). */
+        MemorySegment map(long bytes, Arena arena) throws DmaException;
+    }
+
     private final long pageSize;
     private final int sizeFlag;
+    /** The real memfd/mmap/mlock sequence, or a test's stand-in (this machine may have no hugepages). */
+    private final Backing backing;
     private final Set<DmaMemory> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
     private HugepageDmaAllocator(long pageSize, int sizeFlag) {
         this.pageSize = pageSize;
         this.sizeFlag = sizeFlag;
+        this.backing = this::mapHugetlb;
+    }
+
+    /** An allocator whose system-call step is {@code backing} (tests). */
+    HugepageDmaAllocator(long pageSize, int sizeFlag, Backing backing) {
+        this.pageSize = pageSize;
+        this.sizeFlag = sizeFlag;
+        this.backing = backing;
     }
 
     /**
@@ -127,8 +144,36 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         return map(bytes);
     }
 
-    /** The system-call part of {@link #allocate}, without the sysfs pre-check (tests call it directly). */
+    /** The part of {@link #allocate} after the sysfs pre-check (tests call it directly). */
     DmaMemory map(long bytes) throws DmaException {
+        Arena arena = Arena.ofShared();
+        MemorySegment seg;
+        try {
+            seg = backing.map(bytes, arena);
+        } catch (DmaException | RuntimeException e) {
+            arena.close(); // munmaps whatever the backing had mapped
+            throw e;
+        }
+        DmaMemory[] self = new DmaMemory[1];
+        DmaMemory m = new DmaMemory(seg, arena, pageSize, "hugetlb " + label(pageSize), () -> forget(self[0]));
+        self[0] = m;
+        // Re-check under the lock that guards live: a close() since the check in allocate() has already
+        // taken its snapshot of live and would never free these pages.
+        synchronized (this) {
+            if (!closed) {
+                live.add(m);
+                return m;
+            }
+        }
+        m.close(); // munmap; nobody else holds it yet, so the arena cannot refuse
+        throw new IllegalStateException("allocator was closed during the allocation");
+    }
+
+    /**
+     * memfd_create + ftruncate + mmap(MAP_SHARED | MAP_POPULATE) into {@code arena}, then mlock. The
+     * descriptor is closed right after mapping (the mapping keeps the file alive).
+     */
+    private MemorySegment mapHugetlb(long bytes, Arena arena) throws DmaException {
         long pages = bytes / pageSize;
         int fd;
         try {
@@ -136,32 +181,23 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         } catch (NativeIoException e) {
             throw unavailable(pages, freePages(pageSize), e);
         }
-        Arena arena = Arena.ofShared();
         MemorySegment seg;
         try {
             Syscalls.ftruncate(fd, bytes);
             seg = Syscalls.mmap(bytes, Kabi.KABI_PROT_READ() | Kabi.KABI_PROT_WRITE(),
                     Kabi.KABI_MAP_SHARED() | Kabi.KABI_MAP_POPULATE(), fd, 0, arena, "hugetlb memfd");
         } catch (NativeIoException e) {
-            arena.close();
-            closeQuietly(fd);
             throw unavailable(pages, freePages(pageSize), e);
+        } finally {
+            closeQuietly(fd); // the mapping, if any, keeps the file alive
         }
-        closeQuietly(fd); // the mapping keeps the file alive
         try {
             Syscalls.mlock(seg);
         } catch (NativeIoException e) {
-            arena.close();
             throw new DmaException("mlock of " + bytes + " bytes of hugepages failed (" + e.errnoName()
                     + "); raise RLIMIT_MEMLOCK (ulimit -l) or run with CAP_IPC_LOCK", e);
         }
-        DmaMemory[] self = new DmaMemory[1];
-        DmaMemory m = new DmaMemory(seg, arena, pageSize, "hugetlb " + label(pageSize), () -> forget(self[0]));
-        self[0] = m;
-        synchronized (this) {
-            live.add(m);
-        }
-        return m;
+        return seg;
     }
 
     private HugepagesUnavailableException unavailable(long pages, long free, Throwable cause) {
