@@ -67,8 +67,12 @@ public final class DmaPool implements AutoCloseable {
      * {@code alignment}, mapped read-write for the device. The region's size is {@code size} exactly; the
      * page rounding stays hidden.
      *
-     * @throws DmaException if memory or IOVA space runs out
-     * @throws IOException  if the mapper refuses the mapping
+     * @throws DmaException              if memory or IOVA space runs out
+     * @throws IOException               if the mapper refuses the mapping
+     * @throws IllegalArgumentException  for a non-positive size, or an alignment that is not a power of two or
+     *                                   exceeds the allocator's {@link DmaAllocator#maxAlignment()}
+     * @throws IllegalStateException     if the pool is closed, or was closed while this call ran (what it had
+     *                                   allocated and mapped is then released again)
      */
     public DmaRegion allocate(long size, long alignment) throws IOException {
         DmaAllocator.checkRequest(size, alignment);

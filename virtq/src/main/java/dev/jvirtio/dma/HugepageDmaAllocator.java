@@ -124,12 +124,17 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         return pageSize;
     }
 
+    /** The hugepage size: hugepages are aligned to their size, and this allocator offers nothing more. */
+    @Override
+    public long maxAlignment() {
+        return pageSize;
+    }
+
     @Override
     public DmaMemory allocate(long size, long alignment) throws DmaException {
-        DmaAllocator.checkRequest(size, alignment);
-        if (alignment > pageSize) {
-            throw new IllegalArgumentException("alignment " + alignment + " exceeds the hugepage size " + pageSize);
-        }
+        // Hugepages are aligned to their size and to nothing larger: more would take an over-sized
+        // reservation and a MAP_FIXED remap (or wasted pages), which no DMA structure here needs.
+        DmaAllocator.checkRequest(size, alignment, pageSize, description());
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("allocator is closed");
