@@ -16,10 +16,15 @@ import java.util.Set;
  * Hugepage-backed DMA memory (2 MiB, or 1 GiB where the CPU and kernel support it).
  *
  * <p>Each allocation is its own {@code memfd_create(MFD_HUGETLB | MFD_HUGE_2MB/1GB | MFD_CLOEXEC)}, sized
- * with {@code ftruncate}, mapped {@code MAP_SHARED | MAP_POPULATE} (so every page is faulted in and
- * reserved now, not at first DMA) and {@code mlock}ed; the descriptor is closed right after mapping (the
- * mapping keeps the file alive), and closing the {@link DmaMemory} munmaps it. Hugepages are physically
- * contiguous per page, which noiommu mode needs, and cut IOTLB pressure for VFIO.
+ * with {@code ftruncate} and mapped {@code MAP_SHARED | MAP_POPULATE}, so every page is faulted in now, not
+ * at first DMA (the process's {@code HugetlbPages} in {@code /proc/self/status} grows by the size, the
+ * pool's {@code free_hugepages} drops); the descriptor is closed right after mapping (the mapping keeps the
+ * file alive), and closing the {@link DmaMemory} munmaps it. Hugetlb pages are never swapped or migrated
+ * by reclaim, so they stay resident by nature. The {@code mlock} that follows locks nothing more: Linux
+ * neither marks hugetlb mappings locked nor counts them in {@code VmLck}. It still checks the size against
+ * {@code RLIMIT_MEMLOCK}, the limit VFIO charges when it pins the pages for DMA, so a limit too small for
+ * this memory shows up here, with advice, rather than at map time. Hugepages are physically contiguous per
+ * page, which noiommu mode needs, and cut IOTLB pressure for VFIO.
  *
  * <p>Without free hugepages of the size asked for, {@link #allocate} throws
  * {@link HugepagesUnavailableException} whose message says how to reserve them; nothing crashes.
@@ -116,7 +121,7 @@ public final class HugepageDmaAllocator implements DmaAllocator {
 
     @Override
     public String description() {
-        return "hugetlb " + label(pageSize) + " pages (memfd, MAP_POPULATE, mlocked)";
+        return "hugetlb " + label(pageSize) + " pages (memfd, MAP_POPULATE, resident)";
     }
 
     @Override
