@@ -14,6 +14,11 @@ import java.util.Set;
 public final class AnonymousDmaAllocator implements DmaAllocator {
     /** Base page size on x86-64 (the only platform the project targets today). */
     public static final long PAGE_SIZE = 4096;
+    /**
+     * Largest alignment {@link #allocate} honours: 1 GiB, the largest hugepage, so this allocator can stand in
+     * for either hugepage size. An alignment above the page size costs that much extra address space.
+     */
+    public static final long MAX_ALIGNMENT = 1L << 30;
 
     private final Set<DmaMemory> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
@@ -32,12 +37,18 @@ public final class AnonymousDmaAllocator implements DmaAllocator {
         return PAGE_SIZE;
     }
 
+    /** {@value #MAX_ALIGNMENT} (1 GiB). */
+    @Override
+    public long maxAlignment() {
+        return MAX_ALIGNMENT;
+    }
+
     @Override
     public synchronized DmaMemory allocate(long size, long alignment) {
         if (closed) {
             throw new IllegalStateException("allocator is closed");
         }
-        DmaAllocator.checkRequest(size, alignment);
+        DmaAllocator.checkRequest(size, alignment, MAX_ALIGNMENT, description());
         long bytes = DmaAllocator.roundUp(size, PAGE_SIZE);
         Arena arena = Arena.ofShared();
         MemorySegment seg;

@@ -6,6 +6,12 @@ package dev.jvirtio.dma;
  * <p>Allocations are page-aligned, zeroed and rounded up to {@link #pageSize()}. Closing the allocator
  * frees every block it handed out that is still open (each exactly once) and refuses new allocations.
  *
+ * <p>Alignment: every implementation honours any power of two up to {@link #pageSize()} at no cost (its
+ * blocks are page-aligned anyway), and some go further, up to {@link #maxAlignment()}:
+ * {@link AnonymousDmaAllocator} up to 1 GiB (it over-allocates), {@link HugepageDmaAllocator} not at all
+ * (its maximum is its page size). A larger alignment is refused with {@link IllegalArgumentException}
+ * naming the limit.
+ *
  * <pre>{@code
  * try (DmaAllocator alloc = DmaAllocator.bestAvailable()) {
  *     System.out.println("DMA memory: " + alloc.description());
@@ -21,11 +27,21 @@ public interface DmaAllocator extends AutoCloseable {
     long pageSize();
 
     /**
+     * The largest alignment {@link #allocate} accepts: a power of two, at least {@link #pageSize()}. The
+     * default is {@link #pageSize()} (the alignment the memory has by nature).
+     */
+    default long maxAlignment() {
+        return pageSize();
+    }
+
+    /**
      * Allocates at least {@code size} bytes aligned to {@code max(alignment, pageSize())}.
      *
      * @throws DmaException             when the memory cannot be obtained (with a message saying why)
-     * @throws IllegalArgumentException for a non-positive size or an alignment that is not a power of two
-     * @throws IllegalStateException    after {@link #close()}
+     * @throws IllegalArgumentException for a non-positive size, an alignment that is not a power of two, or
+     *                                  one above {@link #maxAlignment()}
+     * @throws IllegalStateException    after {@link #close()}, or when {@link #close()} ran while the
+     *                                  allocation was under way (the memory is then already freed again)
      */
     DmaMemory allocate(long size, long alignment) throws DmaException;
 
@@ -55,6 +71,18 @@ public interface DmaAllocator extends AutoCloseable {
         }
         if (alignment <= 0 || Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
+        }
+    }
+
+    /**
+     * {@link #checkRequest}, plus {@code alignment <= max}; the refusal names the allocator's
+     * {@code description} and the limit.
+     */
+    static void checkRequest(long size, long alignment, long max, String description) {
+        checkRequest(size, alignment);
+        if (alignment > max) {
+            throw new IllegalArgumentException("alignment 0x" + Long.toHexString(alignment) + " exceeds the largest "
+                    + "alignment of " + description + ": 0x" + Long.toHexString(max) + " (maxAlignment())");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jvirtio.dma;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Objects;
@@ -66,8 +67,12 @@ public final class DmaPool implements AutoCloseable {
      * {@code alignment}, mapped read-write for the device. The region's size is {@code size} exactly; the
      * page rounding stays hidden.
      *
-     * @throws DmaException if memory or IOVA space runs out
-     * @throws IOException  if the mapper refuses the mapping
+     * @throws DmaException              if memory or IOVA space runs out
+     * @throws IOException               if the mapper refuses the mapping
+     * @throws IllegalArgumentException  for a non-positive size, or an alignment that is not a power of two or
+     *                                   exceeds the allocator's {@link DmaAllocator#maxAlignment()}
+     * @throws IllegalStateException     if the pool is closed, or was closed while this call ran (what it had
+     *                                   allocated and mapped is then released again)
      */
     public DmaRegion allocate(long size, long alignment) throws IOException {
         DmaAllocator.checkRequest(size, alignment);
@@ -79,12 +84,15 @@ public final class DmaPool implements AutoCloseable {
         long page = Math.max(allocator.pageSize(), mapper.pageSize());
         long align = Math.max(alignment, page);
         DmaMemory memory = allocator.allocate(DmaAllocator.roundUp(size, page), align);
+        // Taken once: if a concurrent close frees the memory meanwhile (an owned allocator closes with the
+        // pool), the steps below must still be able to name it to undo what they did.
+        MemorySegment seg = memory.segment();
         long mapped = memory.byteSize();
         long iova;
         // A mapper without an IOMMU dictates the IOVA (the physical address); the IOVA allocator then has no say.
         boolean fixed;
         try {
-            OptionalLong required = mapper.requiredIova(memory.segment());
+            OptionalLong required = mapper.requiredIova(seg);
             fixed = required.isPresent();
             if (fixed) {
                 iova = required.getAsLong();
@@ -100,7 +108,7 @@ public final class DmaPool implements AutoCloseable {
             throw e;
         }
         try {
-            mapper.map(memory.segment(), iova, DmaAccess.READ_WRITE);
+            mapper.map(seg, iova, DmaAccess.READ_WRITE);
         } catch (IOException | RuntimeException e) {
             if (!fixed) {
                 iovas.free(iova, mapped);
@@ -109,7 +117,7 @@ public final class DmaPool implements AutoCloseable {
             throw e;
         }
         DmaRegion[] self = new DmaRegion[1];
-        DmaRegion region = DmaRegion.owning(memory.segment().asSlice(0, size), iova, () -> {
+        DmaRegion region = DmaRegion.owning(seg.asSlice(0, size), iova, () -> {
             try {
                 mapper.unmap(iova, mapped);
             } catch (IOException e) {
@@ -124,10 +132,21 @@ public final class DmaPool implements AutoCloseable {
             forget(self[0]);
         });
         self[0] = region;
+        // Re-check under the lock that guards live: a close() that ran since the check at the top has
+        // already taken its snapshot of live and would never release this region.
         synchronized (this) {
-            live.add(region);
+            if (!closed) {
+                live.add(region);
+                return region;
+            }
         }
-        return region;
+        IllegalStateException refused = new IllegalStateException("DmaPool was closed during the allocation");
+        try {
+            region.close(); // unmap, free the IOVA, free the memory: nothing stays behind
+        } catch (RuntimeException e) {
+            refused.addSuppressed(e);
+        }
+        throw refused;
     }
 
     private synchronized void forget(DmaRegion r) {

@@ -16,10 +16,15 @@ import java.util.Set;
  * Hugepage-backed DMA memory (2 MiB, or 1 GiB where the CPU and kernel support it).
  *
  * <p>Each allocation is its own {@code memfd_create(MFD_HUGETLB | MFD_HUGE_2MB/1GB | MFD_CLOEXEC)}, sized
- * with {@code ftruncate}, mapped {@code MAP_SHARED | MAP_POPULATE} (so every page is faulted in and
- * reserved now, not at first DMA) and {@code mlock}ed; the descriptor is closed right after mapping (the
- * mapping keeps the file alive), and closing the {@link DmaMemory} munmaps it. Hugepages are physically
- * contiguous per page, which noiommu mode needs, and cut IOTLB pressure for VFIO.
+ * with {@code ftruncate} and mapped {@code MAP_SHARED | MAP_POPULATE}, so every page is faulted in now, not
+ * at first DMA (the process's {@code HugetlbPages} in {@code /proc/self/status} grows by the size, the
+ * pool's {@code free_hugepages} drops); the descriptor is closed right after mapping (the mapping keeps the
+ * file alive), and closing the {@link DmaMemory} munmaps it. Hugetlb pages are never swapped or migrated
+ * by reclaim, so they stay resident by nature. The {@code mlock} that follows locks nothing more: Linux
+ * neither marks hugetlb mappings locked nor counts them in {@code VmLck}. It still checks the size against
+ * {@code RLIMIT_MEMLOCK}, the limit VFIO charges when it pins the pages for DMA, so a limit too small for
+ * this memory shows up here, with advice, rather than at map time. Hugepages are physically contiguous per
+ * page, which noiommu mode needs, and cut IOTLB pressure for VFIO.
  *
  * <p>Without free hugepages of the size asked for, {@link #allocate} throws
  * {@link HugepagesUnavailableException} whose message says how to reserve them; nothing crashes.
@@ -38,14 +43,31 @@ public final class HugepageDmaAllocator implements DmaAllocator {
 
     private static final Path SYSFS = Path.of("/sys/kernel/mm/hugepages");
 
+    /** The system-call step of an allocation: maps {@code bytes} of hugepages into {@code arena}. */
+    @FunctionalInterface
+    interface Backing {
+        /** Returns the mapped memory; on failure the caller closes {@code arena} (and so any mapping made). */
+        MemorySegment map(long bytes, Arena arena) throws DmaException;
+    }
+
     private final long pageSize;
     private final int sizeFlag;
+    /** The real memfd/mmap/mlock sequence, or a test's stand-in (this machine may have no hugepages). */
+    private final Backing backing;
     private final Set<DmaMemory> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
     private HugepageDmaAllocator(long pageSize, int sizeFlag) {
         this.pageSize = pageSize;
         this.sizeFlag = sizeFlag;
+        this.backing = this::mapHugetlb;
+    }
+
+    /** An allocator whose system-call step is {@code backing} (tests). */
+    HugepageDmaAllocator(long pageSize, int sizeFlag, Backing backing) {
+        this.pageSize = pageSize;
+        this.sizeFlag = sizeFlag;
+        this.backing = backing;
     }
 
     /**
@@ -99,7 +121,7 @@ public final class HugepageDmaAllocator implements DmaAllocator {
 
     @Override
     public String description() {
-        return "hugetlb " + label(pageSize) + " pages (memfd, MAP_POPULATE, mlocked)";
+        return "hugetlb " + label(pageSize) + " pages (memfd, MAP_POPULATE, resident)";
     }
 
     @Override
@@ -107,12 +129,17 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         return pageSize;
     }
 
+    /** The hugepage size: hugepages are aligned to their size, and this allocator offers nothing more. */
+    @Override
+    public long maxAlignment() {
+        return pageSize;
+    }
+
     @Override
     public DmaMemory allocate(long size, long alignment) throws DmaException {
-        DmaAllocator.checkRequest(size, alignment);
-        if (alignment > pageSize) {
-            throw new IllegalArgumentException("alignment " + alignment + " exceeds the hugepage size " + pageSize);
-        }
+        // Hugepages are aligned to their size and to nothing larger: more would take an over-sized
+        // reservation and a MAP_FIXED remap (or wasted pages), which no DMA structure here needs.
+        DmaAllocator.checkRequest(size, alignment, pageSize, description());
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("allocator is closed");
@@ -127,8 +154,36 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         return map(bytes);
     }
 
-    /** The system-call part of {@link #allocate}, without the sysfs pre-check (tests call it directly). */
+    /** The part of {@link #allocate} after the sysfs pre-check (tests call it directly). */
     DmaMemory map(long bytes) throws DmaException {
+        Arena arena = Arena.ofShared();
+        MemorySegment seg;
+        try {
+            seg = backing.map(bytes, arena);
+        } catch (DmaException | RuntimeException e) {
+            arena.close(); // munmaps whatever the backing had mapped
+            throw e;
+        }
+        DmaMemory[] self = new DmaMemory[1];
+        DmaMemory m = new DmaMemory(seg, arena, pageSize, "hugetlb " + label(pageSize), () -> forget(self[0]));
+        self[0] = m;
+        // Re-check under the lock that guards live: a close() since the check in allocate() has already
+        // taken its snapshot of live and would never free these pages.
+        synchronized (this) {
+            if (!closed) {
+                live.add(m);
+                return m;
+            }
+        }
+        m.close(); // munmap; nobody else holds it yet, so the arena cannot refuse
+        throw new IllegalStateException("allocator was closed during the allocation");
+    }
+
+    /**
+     * memfd_create + ftruncate + mmap(MAP_SHARED | MAP_POPULATE) into {@code arena}, then mlock. The
+     * descriptor is closed right after mapping (the mapping keeps the file alive).
+     */
+    private MemorySegment mapHugetlb(long bytes, Arena arena) throws DmaException {
         long pages = bytes / pageSize;
         int fd;
         try {
@@ -136,32 +191,23 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         } catch (NativeIoException e) {
             throw unavailable(pages, freePages(pageSize), e);
         }
-        Arena arena = Arena.ofShared();
         MemorySegment seg;
         try {
             Syscalls.ftruncate(fd, bytes);
             seg = Syscalls.mmap(bytes, Kabi.KABI_PROT_READ() | Kabi.KABI_PROT_WRITE(),
                     Kabi.KABI_MAP_SHARED() | Kabi.KABI_MAP_POPULATE(), fd, 0, arena, "hugetlb memfd");
         } catch (NativeIoException e) {
-            arena.close();
-            closeQuietly(fd);
             throw unavailable(pages, freePages(pageSize), e);
+        } finally {
+            closeQuietly(fd); // the mapping, if any, keeps the file alive
         }
-        closeQuietly(fd); // the mapping keeps the file alive
         try {
             Syscalls.mlock(seg);
         } catch (NativeIoException e) {
-            arena.close();
             throw new DmaException("mlock of " + bytes + " bytes of hugepages failed (" + e.errnoName()
                     + "); raise RLIMIT_MEMLOCK (ulimit -l) or run with CAP_IPC_LOCK", e);
         }
-        DmaMemory[] self = new DmaMemory[1];
-        DmaMemory m = new DmaMemory(seg, arena, pageSize, "hugetlb " + label(pageSize), () -> forget(self[0]));
-        self[0] = m;
-        synchronized (this) {
-            live.add(m);
-        }
-        return m;
+        return seg;
     }
 
     private HugepagesUnavailableException unavailable(long pages, long free, Throwable cause) {
