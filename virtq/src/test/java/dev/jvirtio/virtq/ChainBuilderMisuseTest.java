@@ -72,9 +72,10 @@ class ChainBuilderMisuseTest {
     }
 
     /**
-     * A chain of 2^32 bytes or more is refused (virtio 1.3 2.7.5.2 / 2.8.5: the total length must fit in 32
-     * bits). Built from 4096 overlapping 1 MiB buffers so that no large memory is needed; the chain of
-     * exactly 2^32 - 1 bytes is still legal and goes through the device.
+     * A chain of 2^32 bytes or more is refused. (Virtio 1.3 2.7.5.2 forbids split chains longer than 2^32
+     * bytes; the queues stop one byte earlier, for both formats, so that every total fits the 32-bit used
+     * length.) Built from 4096 overlapping 1 MiB buffers so that no large memory is needed; the chain of
+     * exactly 2^32 - 1 bytes is accepted and goes through the device.
      */
     @ParameterizedTest
     @EnumSource(Rig.Kind.class)

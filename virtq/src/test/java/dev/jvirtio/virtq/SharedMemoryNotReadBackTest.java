@@ -11,14 +11,16 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The driver keeps its bookkeeping (free list, chain links, lengths, ids) in Java and never reads it back
  * from ring memory, which the device can write at will. After the device has popped a chain, every field
  * the device is not supposed to write is overwritten with random garbage through the device's view of the
  * memory (the software IOMMU); the driver must still reclaim the chain, return its token, free every
- * descriptor, and build a chain over all descriptors that the device sees intact.
+ * descriptor, and build a chain over all descriptors that the device sees intact. With INDIRECT_DESC the
+ * 3-descriptor chain goes through an indirect table, which gets the same treatment.
  *
  * <p>Replay with {@code -Djvirtio.test.seed=<seed printed in the output>}.
  */
@@ -39,6 +41,34 @@ class SharedMemoryNotReadBackTest {
     /** A 3-descriptor chain: readable 24 bytes, writable 16 + 48 (a typical command / status / data shape). */
     private static int commitThree(Rig r, long token) {
         return r.q.begin().readable(r.data, 0, 24).writable(r.data, 4096, 16).writable(r.data, 8192, 48).commit(token);
+    }
+
+    /** The device's view of the chain {@link #commitThree} built. */
+    private static void assertThree(Rig r, DeviceChain c) {
+        assertEquals(3, c.count());
+        assertEquals(1, c.readableCount());
+        assertEquals(r.data.iova(0), c.iova(0));
+        assertEquals(24, c.length(0));
+        assertEquals(r.data.iova(4096), c.iova(1));
+        assertEquals(16, c.length(1));
+        assertEquals(r.data.iova(8192), c.iova(2));
+        assertEquals(48, c.length(2));
+    }
+
+    private static Rig rig(Rig.Kind kind, boolean indirect) throws Exception {
+        VirtqueueConfig cfg = VirtqueueConfig.of(0, SIZE);
+        if (indirect) {
+            cfg = cfg.withFeatures(RingFeatures.INDIRECT_DESC).withIndirect(4);
+        }
+        return new Rig(kind, cfg);
+    }
+
+    /** Fills the 3-entry indirect table the descriptor at {@code descAddrOff} of {@code area} points to. */
+    private static void garbageIndirectTable(Rig r, MemorySegment area, long descAddrOff, SplittableRandom rnd) {
+        MemorySegment table = r.iommu.segment(area.get(LE64, descAddrOff), 3 * 16, DmaAccess.READ_WRITE);
+        for (long off = 0; off < table.byteSize(); off += 8) {
+            table.set(LE64, off, rnd.nextLong());
+        }
     }
 
     /** A chain over every descriptor of the ring, with buffer i at a distinct address and length. */
@@ -79,10 +109,24 @@ class SharedMemoryNotReadBackTest {
         assertEquals(0, r.q.inFlight());
     }
 
-    @Test
-    void splitDriverSurvivesGarbageInTheDescriptorTableAndAvailRing() throws Exception {
-        SplittableRandom rnd = random("split");
-        try (Rig r = Rig.of(Rig.Kind.SPLIT, SIZE, 0)) {
+    /** The 3-descriptor chain again, over what the garbage left: the device must see it intact. */
+    private static void threeRoundTrip(Rig r, long token) {
+        int id = commitThree(r, token);
+        r.q.kick();
+        DeviceChain c = r.dev.pop();
+        assertEquals(id, c.id());
+        assertThree(r, c);
+        r.dev.push(id, 64);
+        r.dev.publishUsed();
+        assertEquals(token, r.q.poll());
+        assertEquals(SIZE, r.q.freeDescriptors());
+    }
+
+    @ParameterizedTest(name = "indirect={0}")
+    @ValueSource(booleans = {false, true})
+    void splitDriverSurvivesGarbageInTheDescriptorTableAndAvailRing(boolean indirect) throws Exception {
+        SplittableRandom rnd = random("split indirect=" + indirect);
+        try (Rig r = rig(Rig.Kind.SPLIT, indirect)) {
             MemorySegment desc = r.iommu.segment(r.q.descriptorAreaIova(), SplitLayout.descTableSize(SIZE),
                     DmaAccess.READ_WRITE);
             MemorySegment avail = r.iommu.segment(r.q.driverAreaIova(), SplitLayout.availSize(SIZE),
@@ -93,7 +137,11 @@ class SharedMemoryNotReadBackTest {
                 r.q.kick();
                 DeviceChain c = r.dev.pop();
                 assertEquals(head, c.id());
-                assertEquals(3, c.count());
+                assertThree(r, c);
+                assertEquals(indirect ? SIZE - 1 : SIZE - 3, r.q.freeDescriptors());
+                if (indirect) {
+                    garbageIndirectTable(r, desc, SplitLayout.descOffset(head), rnd);
+                }
                 // Everything the driver wrote: addr, len, flags, next of every descriptor; the avail ring's
                 // flags, idx, ring[] and used_event.
                 for (long off = 0; off < desc.byteSize(); off += 8) {
@@ -110,14 +158,16 @@ class SharedMemoryNotReadBackTest {
                 assertEquals(SIZE, r.q.freeDescriptors(), "every descriptor is free again, round " + round);
                 assertEquals(Virtqueue.NONE, r.q.poll());
                 fullChainRoundTrip(r, rnd, 2000 + round);
+                threeRoundTrip(r, 3000 + round);
             }
         }
     }
 
-    @Test
-    void packedDriverSurvivesGarbageInTheRingAndDriverArea() throws Exception {
-        SplittableRandom rnd = random("packed");
-        try (Rig r = Rig.of(Rig.Kind.PACKED, SIZE, 0)) {
+    @ParameterizedTest(name = "indirect={0}")
+    @ValueSource(booleans = {false, true})
+    void packedDriverSurvivesGarbageInTheRingAndDriverArea(boolean indirect) throws Exception {
+        SplittableRandom rnd = random("packed indirect=" + indirect);
+        try (Rig r = rig(Rig.Kind.PACKED, indirect)) {
             MemorySegment ring = r.iommu.segment(r.q.descriptorAreaIova(), PackedLayout.ringSize(SIZE),
                     DmaAccess.READ_WRITE);
             MemorySegment driverEvent = r.iommu.segment(r.q.driverAreaIova(), PackedLayout.EVENT_SIZE,
@@ -129,7 +179,11 @@ class SharedMemoryNotReadBackTest {
                 r.q.kick();
                 DeviceChain c = r.dev.pop();
                 assertEquals(id, c.id());
-                assertEquals(3, c.count());
+                assertThree(r, c);
+                assertEquals(indirect ? SIZE - 1 : SIZE - 3, r.q.freeDescriptors());
+                if (indirect) {
+                    garbageIndirectTable(r, ring, PackedLayout.descOffset(0), rnd);  // the chain starts a lap
+                }
                 // Every descriptor: addr, len, id and flags. The AVAIL and USED bits are cleared in the garbage
                 // flags: the driver legitimately polls the flags of its next used slot, and the device those of
                 // its next available slot, so garbage there must read as "neither used nor available"
@@ -150,6 +204,7 @@ class SharedMemoryNotReadBackTest {
                 assertEquals(SIZE, r.q.freeDescriptors(), "every slot is free again, round " + round);
                 assertEquals(Virtqueue.NONE, r.q.poll(), "garbage is not taken for a used descriptor");
                 fullChainRoundTrip(r, rnd, 2000 + round);
+                threeRoundTrip(r, 3000 + round);
                 // Back to lap parity: the next round's garbage must meet wrap counters equal to 1 again,
                 // so realign with chains that end exactly on a lap boundary.
                 realignToLapStart(r);
