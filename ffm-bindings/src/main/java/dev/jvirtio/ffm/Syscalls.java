@@ -1,5 +1,6 @@
 package dev.jvirtio.ffm;
 
+import dev.jvirtio.ffm.gen.Kabi;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -326,6 +327,111 @@ public final class Syscalls {
         }
     }
 
+    /**
+     * Maps {@code length} bytes wherever the kernel chooses and returns the raw address, owned by nobody:
+     * the caller must {@link #munmap} it (or keep it for the life of the process). Meant for carving an
+     * aligned reservation out of a larger one; everything else should use {@link #mmap}, whose arena owns
+     * the mapping.
+     *
+     * @param fd      file to map, or -1 with {@code KABI_MAP_ANONYMOUS}
+     * @param context what is being mapped, for error messages; null means "fd N"
+     * @return the start of the new mapping (page-aligned, never 0)
+     * @throws IllegalArgumentException if length is not positive or offset is negative
+     */
+    public static long mmapAddress(long length, int prot, int flags, int fd, long offset, String context)
+            throws NativeIoException {
+        if (length <= 0) {
+            throw new IllegalArgumentException("mmap length must be positive, got " + length);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
+        }
+        return mmapRaw(MemorySegment.NULL, length, prot, flags, fd, offset, context);
+    }
+
+    /**
+     * Maps {@code length} bytes at exactly {@code address} ({@code MAP_FIXED} is added to {@code flags}),
+     * replacing whatever was mapped there in one step: no other thread can ever observe a hole.
+     *
+     * <p>This silently discards any mapping in the range, so the caller must own the whole range (a
+     * reservation of its own, such as the DMA address space). If the call fails, Linux may already have
+     * removed part of the old mapping; the caller must then map the range again before anyone touches it.
+     *
+     * @param address page-aligned start, not 0
+     * @param fd      file to map, or -1 with {@code KABI_MAP_ANONYMOUS}
+     * @param context what is being mapped, for error messages; null means "fd N"
+     * @throws IllegalArgumentException if address is 0 or not page-aligned, length is not positive or
+     *                                  offset is negative
+     */
+    public static void mmapFixed(long address, long length, int prot, int flags, int fd, long offset,
+                                 String context) throws NativeIoException {
+        if (address == 0 || (address & 0xFFF) != 0) {
+            throw new IllegalArgumentException("MAP_FIXED address must be non-zero and page-aligned: 0x"
+                    + Long.toHexString(address));
+        }
+        if (length <= 0) {
+            throw new IllegalArgumentException("mmap length must be positive, got " + length);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
+        }
+        long got = mmapRaw(MemorySegment.ofAddress(address), length, prot, flags | Kabi.KABI_MAP_FIXED(), fd, offset, context);
+        if (got != address) {
+            // MAP_FIXED either maps exactly there or fails; anything else is a kernel contract breach.
+            throw new AssertionError("mmap(MAP_FIXED, 0x" + Long.toHexString(address) + ") returned 0x"
+                    + Long.toHexString(got));
+        }
+    }
+
+    private static long mmapRaw(MemorySegment hint, long length, int prot, int flags, int fd, long offset,
+                                String context) throws NativeIoException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CALL_STATE);
+            MemorySegment result;
+            try {
+                result = (MemorySegment) MMAP.invokeExact(state, hint, length, prot, flags, fd, offset);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            long address = result.address();
+            if (address == MAP_FAILED) {
+                String what = hint.address() == 0 ? "length " + length
+                        : "0x" + Long.toHexString(hint.address()) + ", length " + length;
+                throw new NativeIoException("mmap", what, errno(state), context != null ? context : fdContext(fd));
+            }
+            return address;
+        }
+    }
+
+    /**
+     * Unmaps {@code [address, address + length)}, for mappings made with {@link #mmapAddress} (never for
+     * memory an arena owns: its close unmaps it).
+     *
+     * @throws IllegalArgumentException if address is 0 or not page-aligned, or length is not positive
+     */
+    public static void munmap(long address, long length) throws NativeIoException {
+        if (address == 0 || (address & 0xFFF) != 0) {
+            throw new IllegalArgumentException("munmap address must be non-zero and page-aligned: 0x"
+                    + Long.toHexString(address));
+        }
+        if (length <= 0) {
+            throw new IllegalArgumentException("munmap length must be positive, got " + length);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int r;
+            try {
+                r = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new NativeIoException("munmap", "length " + length, errno(state),
+                        "address 0x" + Long.toHexString(address));
+            }
+        }
+    }
+
     private static void unmapQuietly(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
@@ -566,5 +672,24 @@ public final class Syscalls {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
         return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+    }
+
+    /**
+     * As {@link #segmentAt(long, long, Arena)}, and runs {@code cleanup} exactly once when the arena closes
+     * (on the closing thread, after the segment has become inaccessible). The cleanup must not throw.
+     *
+     * @throws IllegalArgumentException if address is 0 or length is negative
+     * @throws IllegalStateException    if the arena is already closed (the cleanup does not run then)
+     */
+    public static MemorySegment segmentAt(long address, long length, Arena arena, Runnable cleanup) {
+        Objects.requireNonNull(arena, "arena");
+        Objects.requireNonNull(cleanup, "cleanup");
+        if (address == 0) {
+            throw new IllegalArgumentException("address must not be NULL");
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative, got " + length);
+        }
+        return MemorySegment.ofAddress(address).reinterpret(length, arena, ignored -> cleanup.run());
     }
 }
