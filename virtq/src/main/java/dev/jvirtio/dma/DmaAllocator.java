@@ -8,7 +8,7 @@ package dev.jvirtio.dma;
  *
  * <p>Alignment: every implementation honours any power of two up to {@link #pageSize()} at no cost (its
  * blocks are page-aligned anyway), and some go further, up to {@link #maxAlignment()}:
- * {@link AnonymousDmaAllocator} up to 1 GiB (it over-allocates), {@link HugepageDmaAllocator} not at all
+ * {@link AnonymousDmaAllocator} up to 1 GiB (the DMA address space it places memory in is 1 GiB-aligned), {@link HugepageDmaAllocator} not at all
  * (its maximum is its page size). A larger alignment is refused with {@link IllegalArgumentException}
  * naming the limit.
  *

@@ -1,5 +1,6 @@
 package dev.jvirtio.dma;
 
+import dev.jvirtio.dma.internal.DmaSpace;
 import dev.jvirtio.ffm.NativeIoException;
 import dev.jvirtio.ffm.Syscalls;
 import dev.jvirtio.ffm.gen.Kabi;
@@ -16,10 +17,12 @@ import java.util.Set;
  * Hugepage-backed DMA memory (2 MiB, or 1 GiB where the CPU and kernel support it).
  *
  * <p>Each allocation is its own {@code memfd_create(MFD_HUGETLB | MFD_HUGE_2MB/1GB | MFD_CLOEXEC)}, sized
- * with {@code ftruncate} and mapped {@code MAP_SHARED | MAP_POPULATE}, so every page is faulted in now, not
+ * with {@code ftruncate} and mapped {@code MAP_FIXED | MAP_SHARED | MAP_POPULATE} at a hugepage-aligned
+ * range of the process's DMA address space (see the module README), so every page is faulted in now, not
  * at first DMA (the process's {@code HugetlbPages} in {@code /proc/self/status} grows by the size, the
  * pool's {@code free_hugepages} drops); the descriptor is closed right after mapping (the mapping keeps the
- * file alive), and closing the {@link DmaMemory} munmaps it. Hugetlb pages are never swapped or migrated
+ * file alive), and closing the {@link DmaMemory} retires the range: inert anonymous memory is mapped over it,
+ * the hugepages return to the pool, and the range waits in quarantine before reuse. Hugetlb pages are never swapped or migrated
  * by reclaim, so they stay resident by nature. The {@code mlock} that follows locks nothing more: Linux
  * neither marks hugetlb mappings locked nor counts them in {@code VmLck}. It still checks the size against
  * {@code RLIMIT_MEMLOCK}, the limit VFIO charges when it pins the pages for DMA, so a limit too small for
@@ -161,7 +164,7 @@ public final class HugepageDmaAllocator implements DmaAllocator {
         try {
             seg = backing.map(bytes, arena);
         } catch (DmaException | RuntimeException e) {
-            arena.close(); // munmaps whatever the backing had mapped
+            arena.close(); // retires the range (or munmaps) whatever the backing had mapped
             throw e;
         }
         DmaMemory[] self = new DmaMemory[1];
@@ -175,27 +178,40 @@ public final class HugepageDmaAllocator implements DmaAllocator {
                 return m;
             }
         }
-        m.close(); // munmap; nobody else holds it yet, so the arena cannot refuse
+        m.close(); // retire; nobody else holds it yet, so the arena cannot refuse
         throw new IllegalStateException("allocator was closed during the allocation");
     }
 
     /**
-     * memfd_create + ftruncate + mmap(MAP_SHARED | MAP_POPULATE) into {@code arena}, then mlock. The
-     * descriptor is closed right after mapping (the mapping keeps the file alive).
+     * Places {@code bytes} at a hugepage-aligned offset of the DMA address space, then memfd_create +
+     * ftruncate + mmap(MAP_FIXED | MAP_SHARED | MAP_POPULATE) there, then mlock. The segment belongs to
+     * {@code arena} from the start, and closing the arena retires the range (inert anonymous memory replaces
+     * the hugepages, which go back to the pool): so on any failure here the caller's close of the arena
+     * undoes everything. The descriptor is closed right after mapping (the mapping keeps the file alive).
      */
     private MemorySegment mapHugetlb(long bytes, Arena arena) throws DmaException {
         long pages = bytes / pageSize;
+        long offset = DmaSpace.place(bytes, pageSize);
+        long address = DmaSpace.address(offset);
+        MemorySegment seg;
+        try {
+            seg = Syscalls.segmentAt(address, bytes, arena, () -> DmaSpace.retire(offset, bytes));
+        } catch (RuntimeException e) {
+            DmaSpace.retire(offset, bytes);
+            throw e;
+        }
         int fd;
         try {
             fd = Syscalls.memfdCreate("jvirtio-dma", Kabi.KABI_MFD_HUGETLB() | sizeFlag | Kabi.KABI_MFD_CLOEXEC());
         } catch (NativeIoException e) {
             throw unavailable(pages, freePages(pageSize), e);
         }
-        MemorySegment seg;
         try {
             Syscalls.ftruncate(fd, bytes);
-            seg = Syscalls.mmap(bytes, Kabi.KABI_PROT_READ() | Kabi.KABI_PROT_WRITE(),
-                    Kabi.KABI_MAP_SHARED() | Kabi.KABI_MAP_POPULATE(), fd, 0, arena, "hugetlb memfd");
+            // MAP_FIXED replaces the space's inert pages in one step; a failure may leave part of the range
+            // unmapped, which the retire on the caller's arena close maps over again.
+            Syscalls.mmapFixed(address, bytes, Kabi.KABI_PROT_READ() | Kabi.KABI_PROT_WRITE(),
+                    Kabi.KABI_MAP_SHARED() | Kabi.KABI_MAP_POPULATE(), fd, 0, "hugetlb memfd");
         } catch (NativeIoException e) {
             throw unavailable(pages, freePages(pageSize), e);
         } finally {

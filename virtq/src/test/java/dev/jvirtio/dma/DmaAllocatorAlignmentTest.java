@@ -17,10 +17,10 @@ class DmaAllocatorAlignmentTest {
     }
 
     @Test
-    void anonymousMemoryHonoursLargeAlignmentsUpToOneGibibyteAndRefusesMore() {
+    void anonymousMemoryHonoursLargeAlignmentsUpToOneGibibyteAndRefusesMore() throws Exception {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
             assertEquals(1L << 30, alloc.maxAlignment());
-            for (long align : new long[] {1, 64, 4096, 1 << 16, 2L << 20}) {
+            for (long align : new long[] {1, 64, 4096, 1 << 16, 2L << 20, 1L << 30}) {
                 DmaMemory m = alloc.allocate(4096, align);
                 assertEquals(0, m.segment().address() % Math.max(align, 4096), "alignment " + align);
                 m.close();

@@ -70,7 +70,7 @@ class DmaMemoryCloseTest {
     }
 
     @Test
-    void aFailedReleaseIsRetriedAndTheOwnerIsToldOnlyAfterItSucceeded() {
+    void aFailedReleaseIsRetriedAndTheOwnerIsToldOnlyAfterItSucceeded() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger released = new AtomicInteger();
         AtomicInteger told = new AtomicInteger();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DmaMemoryTest {
 
     @Test
-    void anonymousMemoryIsPageAlignedZeroedAndClosedOnce() {
+    void anonymousMemoryIsPageAlignedZeroedAndClosedOnce() throws Exception {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
             DmaMemory m = alloc.allocate(100, 64);
             assertEquals(4096, m.byteSize(), "rounded up to a page");
@@ -32,7 +32,7 @@ class DmaMemoryTest {
     }
 
     @Test
-    void closingTheAllocatorFreesEverythingAndRefusesMore() {
+    void closingTheAllocatorFreesEverythingAndRefusesMore() throws Exception {
         AnonymousDmaAllocator alloc = new AnonymousDmaAllocator();
         DmaMemory a = alloc.allocate(4096, 4096);
         DmaMemory b = alloc.allocate(8192, 4096);
@@ -44,7 +44,7 @@ class DmaMemoryTest {
     }
 
     @Test
-    void regionSlicesAreBoundsCheckedAndShareTheLifetime() {
+    void regionSlicesAreBoundsCheckedAndShareTheLifetime() throws Exception {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator()) {
             DmaMemory m = alloc.allocate(8192, 4096);
             int[] released = new int[1];
@@ -89,7 +89,7 @@ class DmaMemoryTest {
 
     @Test
     @SuppressWarnings("try") // the IOMMU is closed explicitly mid-test to check the closed state
-    void softwareIommuTranslatesAndFaults() {
+    void softwareIommuTranslatesAndFaults() throws Exception {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator(); SoftwareIommu iommu = new SoftwareIommu()) {
             DmaMemory a = alloc.allocate(8192, 4096);
             DmaMemory ro = alloc.allocate(4096, 4096);
@@ -121,7 +121,7 @@ class DmaMemoryTest {
     }
 
     @Test
-    void translationCacheAnswersOnlyWhatAFullLookupWould() {
+    void translationCacheAnswersOnlyWhatAFullLookupWould() throws Exception {
         try (AnonymousDmaAllocator alloc = new AnonymousDmaAllocator(); SoftwareIommu iommu = new SoftwareIommu()) {
             DmaMemory ro = alloc.allocate(8192, 4096);
             DmaMemory other = alloc.allocate(8192, 4096);
@@ -294,7 +294,7 @@ class DmaMemoryTest {
     }
 
     @Test
-    void bestAvailableSaysWhatItPicked() {
+    void bestAvailableSaysWhatItPicked() throws Exception {
         try (DmaAllocator a = DmaAllocator.bestAvailable()) {
             if (HugepageDmaAllocator.freePages(HugepageDmaAllocator.SIZE_2M) > 0) {
                 assertTrue(a.description().contains("hugetlb"), a.description());

@@ -129,7 +129,7 @@ class DmaPoolCloseRaceTest {
     }
 
     @Test
-    void aHugepageBackingThatFailsFreesItsArena() {
+    void aHugepageBackingThatFailsFreesItsArena() throws Exception {
         AtomicReference<MemorySegment> made = new AtomicReference<>();
         HugepageDmaAllocator alloc = new HugepageDmaAllocator(HugepageDmaAllocator.SIZE_2M, 0, (bytes, arena) -> {
             made.set(arena.allocate(bytes, 4096));
