@@ -55,6 +55,8 @@ public final class PackedDeviceQueue implements DeviceQueue {
     private final MemorySegment.Scope ringScope;
     private final MemorySegment.Scope driverEventScope;
     private final MemorySegment.Scope deviceEventScope;
+    /** Whether the three areas share {@link #ringScope} (the driver's one ring region): one check then. */
+    private final boolean oneScope;
     private final DeviceChain chain;
     private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
     /**
@@ -97,6 +99,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
         this.ringScope = ring.scope();
         this.driverEventScope = driverEvent.scope();
         this.deviceEventScope = deviceEvent.scope();
+        this.oneScope = ringScope.equals(driverEventScope) && ringScope.equals(deviceEventScope);
         this.chain = new DeviceChain(size);
         reset();
     }
@@ -117,7 +120,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
      * to work on freed rings.
      */
     private boolean ringAlive() {
-        return ringScope.isAlive() && driverEventScope.isAlive() && deviceEventScope.isAlive();
+        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && driverEventScope.isAlive() && deviceEventScope.isAlive();
     }
 
     private static boolean isAvail(int flags, boolean wrap) {

@@ -50,6 +50,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private final MemorySegment.Scope ringScope;
     private final MemorySegment.Scope availScope;
     private final MemorySegment.Scope usedScope;
+    /** Whether the three areas share {@link #ringScope} (the driver's one ring region): one check then. */
+    private final boolean oneScope;
     private final long usedEventOff;
     private final long availEventOff;
     private final DeviceChain chain;
@@ -89,6 +91,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
         this.ringScope = desc.scope();
         this.availScope = avail.scope();
         this.usedScope = used.scope();
+        this.oneScope = ringScope.equals(availScope) && ringScope.equals(usedScope);
         this.usedEventOff = usedEventOffset(size);
         this.availEventOff = availEventOffset(size);
         this.chain = new DeviceChain(size);
@@ -394,7 +397,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
      * to work on freed rings.
      */
     private boolean ringAlive() {
-        return ringScope.isAlive() && availScope.isAlive() && usedScope.isAlive();
+        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && availScope.isAlive() && usedScope.isAlive();
     }
 
     private void checkUsable() {
