@@ -8,10 +8,11 @@
  *
  * The code follows the Java implementation step by step so that the two numbers measure the same work:
  *   - driver: the chain builder's checks (length, capacity, region liveness and bounds, chain byte total),
- *     the queue's usable checks (closed, broken), the split free list threaded through the descriptors'
+ *     the queue's usable checks (closed, broken, ring memory alive: once per operation, as the Java
+ *     queues check their ring's lifetime now that ring accesses go through the one DMA-space segment), the split free list threaded through the descriptors'
  *     next fields or the packed free-id stack, per-head/per-id token, slot count, writable length and
  *     in-flight flag; used elements are checked (idx jump, id range, id in flight, len <= writable);
- *   - device: avail idx jump, head range, head/id reuse, descriptor loop bound, INDIRECT refusal, readable
+ *   - device: ring memory alive (once per operation), avail idx jump, head range, head/id reuse, descriptor loop bound, INDIRECT refusal, readable
  *     after writable, 2^32-byte chains, IOMMU translation of every buffer (binary search in a sorted
  *     mapping table with range and access checks, like dev.jvirtio.dma.SoftwareIommu), push checks;
  *   - ordering: release store of avail idx / the batch's first head flags, acquire load on the other
@@ -278,6 +279,8 @@ struct split_driver {
     int last_id;
     bool closed;
     enum fault broken;
+    /* The ring memory's lifetime, checked once per operation as the Java queues check their ring scope. */
+    const struct lifetime *ring_life;
 };
 
 static void split_driver_init(struct split_driver *q, uint8_t *ring) {
@@ -300,6 +303,7 @@ static void split_driver_init(struct split_driver *q, uint8_t *ring) {
 static inline void split_check_usable(const struct split_driver *q) {
     if (q->closed) fail("queue closed", 0, 0);
     if (q->broken != F_NONE) fail("queue broken", q->broken, 0);
+    if (atomic_load_explicit(&q->ring_life->closed, memory_order_relaxed)) fail("ring memory freed", 0, 0);
 }
 
 static inline struct chain_builder *split_begin(struct split_driver *q) {
@@ -429,6 +433,8 @@ struct split_device {
     int64_t writable[QUEUE_SIZE]; /* FREE when the head is not in flight (SplitDeviceQueue.writable) */
     int last_avail_idx, seen_avail_idx, used_idx, published_used_idx, in_flight_count;
     bool broken;
+    /* The driver's ring memory lifetime, checked once per operation (PackedDeviceQueue/SplitDeviceQueue.ringAlive). */
+    const struct lifetime *ring_life;
 };
 
 static void split_device_init(struct split_device *d, struct iommu *m, uint64_t desc_iova, uint64_t avail_iova,
@@ -448,6 +454,7 @@ static void split_device_init(struct split_device *d, struct iommu *m, uint64_t 
 
 static inline void split_dev_check(const struct split_device *d) {
     if (d->broken) fail("device queue broken", 0, 0);
+    if (atomic_load_explicit(&d->ring_life->closed, memory_order_relaxed)) fail("ring memory freed", 0, 0);
 }
 
 /* SplitDeviceQueue.walk: the general walk; addr and word are the head descriptor's. */
@@ -567,6 +574,8 @@ struct packed_driver {
     int last_id;
     bool closed;
     enum fault broken;
+    /* The ring memory's lifetime, checked once per operation as the Java queues check their ring scope. */
+    const struct lifetime *ring_life;
 };
 
 static void packed_driver_init(struct packed_driver *q, uint8_t *ring) {
@@ -590,6 +599,7 @@ static void packed_driver_init(struct packed_driver *q, uint8_t *ring) {
 static inline void packed_check_usable(const struct packed_driver *q) {
     if (q->closed) fail("queue closed", 0, 0);
     if (q->broken != F_NONE) fail("queue broken", q->broken, 0);
+    if (atomic_load_explicit(&q->ring_life->closed, memory_order_relaxed)) fail("ring memory freed", 0, 0);
 }
 
 static inline struct chain_builder *packed_begin(struct packed_driver *q) {
@@ -724,6 +734,8 @@ struct packed_device {
     bool used_wrap;
     int pending_used_pos, pending_used_flags, used_since_publish, in_flight_count;
     bool broken;
+    /* The driver's ring memory lifetime, checked once per operation (PackedDeviceQueue/SplitDeviceQueue.ringAlive). */
+    const struct lifetime *ring_life;
 };
 
 static void packed_device_init(struct packed_device *d, struct iommu *m, uint64_t ring_iova,
@@ -744,6 +756,7 @@ static void packed_device_init(struct packed_device *d, struct iommu *m, uint64_
 
 static inline void packed_dev_check(const struct packed_device *d) {
     if (d->broken) fail("device queue broken", 0, 0);
+    if (atomic_load_explicit(&d->ring_life->closed, memory_order_relaxed)) fail("ring memory freed", 0, 0);
 }
 
 static inline bool is_avail(int flags, bool wrap) {
@@ -885,10 +898,14 @@ static void rig_init(struct rig *r, bool packed) {
         packed_driver_init(&r->packed_q, r->ring.mem);
         packed_device_init(&r->packed_d, &r->iommu, r->ring.iova, r->ring.iova + p_driver_event_off(QUEUE_SIZE),
                            r->ring.iova + p_device_event_off(QUEUE_SIZE));
+        r->packed_q.ring_life = &r->ring_life;
+        r->packed_d.ring_life = &r->ring_life;
     } else {
         split_driver_init(&r->split_q, r->ring.mem);
         split_device_init(&r->split_d, &r->iommu, r->ring.iova, r->ring.iova + s_desc_size(QUEUE_SIZE),
                           r->ring.iova + s_used_off(QUEUE_SIZE));
+        r->split_q.ring_life = &r->ring_life;
+        r->split_d.ring_life = &r->ring_life;
     }
 }
 

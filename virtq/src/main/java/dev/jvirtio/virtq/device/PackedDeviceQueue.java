@@ -1,5 +1,6 @@
 package dev.jvirtio.virtq.device;
 
+import static dev.jvirtio.dma.internal.DmaSpace.SPACE;
 import static dev.jvirtio.virtq.packed.PackedLayout.*;
 
 import dev.jvirtio.dma.DeviceMemory;
@@ -46,9 +47,16 @@ public final class PackedDeviceQueue implements DeviceQueue {
     private final int size;
     private final boolean eventIdx;
     private final boolean indirectAllowed;
-    private final MemorySegment ring;
-    private final MemorySegment driverEvent;
-    private final MemorySegment deviceEvent;
+    // The areas as offsets into the DMA space (every hot access goes through the constant DmaSpace.SPACE,
+    // which needs no re-validation after fences; benchmarks/RESULTS.md, "P1 floor"), plus their lifetimes.
+    private final long ringAt;
+    private final long driverEventAt;
+    private final long deviceEventAt;
+    private final MemorySegment.Scope ringScope;
+    private final MemorySegment.Scope driverEventScope;
+    private final MemorySegment.Scope deviceEventScope;
+    /** Whether the three areas share {@link #ringScope} (the driver's one ring region): one check then. */
+    private final boolean oneScope;
     private final DeviceChain chain;
     private final DeviceMemory.Translation tableTranslation = new DeviceMemory.Translation();
     /**
@@ -82,9 +90,16 @@ public final class PackedDeviceQueue implements DeviceQueue {
         this.size = size;
         this.eventIdx = RingFeatures.has(features, RingFeatures.EVENT_IDX);
         this.indirectAllowed = RingFeatures.has(features, RingFeatures.INDIRECT_DESC);
-        this.ring = SplitDeviceQueue.ringArea(memory, ringIova, ringSize(size), DmaAccess.READ_WRITE);
-        this.driverEvent = SplitDeviceQueue.ringArea(memory, driverEventIova, EVENT_SIZE, DmaAccess.READ);
-        this.deviceEvent = SplitDeviceQueue.ringArea(memory, deviceEventIova, EVENT_SIZE, DmaAccess.READ_WRITE);
+        MemorySegment ring = SplitDeviceQueue.ringArea(memory, ringIova, ringSize(size), DmaAccess.READ_WRITE);
+        MemorySegment driverEvent = SplitDeviceQueue.ringArea(memory, driverEventIova, EVENT_SIZE, DmaAccess.READ);
+        MemorySegment deviceEvent = SplitDeviceQueue.ringArea(memory, deviceEventIova, EVENT_SIZE, DmaAccess.READ_WRITE);
+        this.ringAt = SplitDeviceQueue.spaceOffset(ring, ringIova);
+        this.driverEventAt = SplitDeviceQueue.spaceOffset(driverEvent, driverEventIova);
+        this.deviceEventAt = SplitDeviceQueue.spaceOffset(deviceEvent, deviceEventIova);
+        this.ringScope = ring.scope();
+        this.driverEventScope = driverEvent.scope();
+        this.deviceEventScope = deviceEvent.scope();
+        this.oneScope = ringScope.equals(driverEventScope) && ringScope.equals(deviceEventScope);
         this.chain = new DeviceChain(size);
         reset();
     }
@@ -94,6 +109,20 @@ public final class PackedDeviceQueue implements DeviceQueue {
         return size;
     }
 
+    /** Where the descriptor at ring position {@code pos} lies in the DMA space. */
+    private long descAt(int pos) {
+        return ringAt + PackedLayout.descOffset(pos);
+    }
+
+    /**
+     * Whether the driver's ring memory is still there. Accesses through the DMA space cannot fault (freed
+     * space reads as inert zeroes), so this once-per-operation check is what makes the device side refuse
+     * to work on freed rings.
+     */
+    private boolean ringAlive() {
+        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && driverEventScope.isAlive() && deviceEventScope.isAlive();
+    }
+
     private static boolean isAvail(int flags, boolean wrap) {
         // Available: AVAIL matches the wrap counter and USED does not (2.8.1).
         return ((flags & F_AVAIL) != 0) == wrap && ((flags & F_USED) != 0) != wrap;
@@ -101,13 +130,13 @@ public final class PackedDeviceQueue implements DeviceQueue {
 
     @Override
     public boolean hasAvailable() {
-        if (broken != null) {
+        if (broken != null || !ringAlive()) {
             return true;        // let pop() report it
         }
         try {
             final boolean wrap = availWrap;
             // Acquire: the driver's flag word at our next position, read fresh on every call.
-            return isAvail((short) FLAGS.getAcquire(ring, descOffset(nextAvail) + DESC_FLAGS) & 0xffff, wrap);
+            return isAvail((short) FLAGS.getAcquire(SPACE, descAt(nextAvail) + DESC_FLAGS) & 0xffff, wrap);
         } catch (IllegalStateException | IndexOutOfBoundsException staleOrClosed) {
             return true;
         }
@@ -119,7 +148,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
         final int p = nextAvail;
         // Acquire: the head's flags are read before the rest of its descriptor and its list, which the
         // driver wrote before releasing these flags (virtio 1.3 2.8.21.1).
-        final int f = (short) FLAGS.getAcquire(ring, descOffset(p) + DESC_FLAGS) & 0xffff;
+        final int f = (short) FLAGS.getAcquire(SPACE, descAt(p) + DESC_FLAGS) & 0xffff;
         if (!isAvail(f, availWrap)) {
             return null;
         }
@@ -128,10 +157,10 @@ public final class PackedDeviceQueue implements DeviceQueue {
         try {
             if ((f & (F_NEXT | F_INDIRECT)) == 0) {
                 // Fast path: a one-descriptor list (no list, availability-of-next or nesting checks apply).
-                final long off = descOffset(p);
-                final long addr = ring.get(LE64, off + DESC_ADDR);
+                final long off = descAt(p);
+                final long addr = SPACE.get(LE64, off + DESC_ADDR);
                 // len (le32), id (le16) and flags (le16) are one aligned little-endian 8-byte word: one load.
-                final long word = ring.get(LE64, off + DESC_LEN);
+                final long word = SPACE.get(LE64, off + DESC_LEN);
                 id = (int) (word >>> 32) & 0xffff;
                 chain.single(memory, id, addr, (int) word, (f & F_WRITE) != 0);
                 consumed = 1;
@@ -146,7 +175,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
                     if (last >= size) {
                         last -= size;
                     }
-                    id = ring.get(LE16, descOffset(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
+                    id = SPACE.get(LE16, descAt(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
                 }
                 chain.id(id);
             }
@@ -185,13 +214,13 @@ public final class PackedDeviceQueue implements DeviceQueue {
                         "descriptor list longer than the queue size " + size, null);
             }
             if (count > 1) {
-                fq = ring.get(LE16, descOffset(q) + DESC_FLAGS) & 0xffff;
+                fq = SPACE.get(LE16, descAt(q) + DESC_FLAGS) & 0xffff;
                 if (!isAvail(fq, w) || (fq & F_INDIRECT) != 0) {
                     throw badListMember(q, fq, w);
                 }
             }
-            long off = descOffset(q);
-            chain.add(memory, ring.get(LE64, off + DESC_ADDR), ring.get(LE32, off + DESC_LEN), (fq & F_WRITE) != 0, q);
+            long off = descAt(q);
+            chain.add(memory, SPACE.get(LE64, off + DESC_ADDR), SPACE.get(LE32, off + DESC_LEN), (fq & F_WRITE) != 0, q);
             if (++q == size) {
                 q = 0;
                 w = !w;
@@ -217,10 +246,10 @@ public final class PackedDeviceQueue implements DeviceQueue {
         if ((f & F_NEXT) != 0) {
             throw new DriverFaultException(Violation.INDIRECT_WITH_NEXT, p, "INDIRECT and NEXT both set", null);
         }
-        long off = descOffset(p);
-        long tableIova = ring.get(LE64, off + DESC_ADDR);
-        long len = ring.get(LE32, off + DESC_LEN) & 0xffff_ffffL;
-        int id = ring.get(LE16, off + DESC_ID) & 0xffff;
+        long off = descAt(p);
+        long tableIova = SPACE.get(LE64, off + DESC_ADDR);
+        long len = SPACE.get(LE32, off + DESC_LEN) & 0xffff_ffffL;
+        int id = SPACE.get(LE16, off + DESC_ID) & 0xffff;
         if (len == 0 || len % DESC_SIZE != 0 || len / DESC_SIZE > size) {
             throw new DriverFaultException(Violation.INDIRECT_TABLE_LENGTH, p, "indirect table length " + len
                     + " (must be a non-zero multiple of 16, at most " + size + " entries)", null);
@@ -255,9 +284,9 @@ public final class PackedDeviceQueue implements DeviceQueue {
         }
         final int slotCount = (int) (h >>> 32);
         final int pos = usedPos;
-        final long off = descOffset(pos);
-        ring.set(LE32, off + DESC_LEN, (int) writtenLength);
-        ring.set(LE16, off + DESC_ID, (short) id);
+        final long off = descAt(pos);
+        SPACE.set(LE32, off + DESC_LEN, (int) writtenLength);
+        SPACE.set(LE16, off + DESC_ID, (short) id);
         // Used: AVAIL and USED both equal the device wrap counter; WRITE says len is meaningful (2.8.3).
         int flags = (writtenLength > 0 ? F_WRITE : 0) | (usedWrap ? F_AVAIL | F_USED : 0);
         if (pendingUsedPos < 0) {
@@ -265,7 +294,7 @@ public final class PackedDeviceQueue implements DeviceQueue {
             pendingUsedFlags = flags;
         } else {
             // Plain store: the driver cannot get past the batch's first used descriptor before it is released.
-            ring.set(LE16, off + DESC_FLAGS, (short) flags);
+            SPACE.set(LE16, off + DESC_FLAGS, (short) flags);
         }
         int np = pos + slotCount;
         if (np >= size) {
@@ -286,13 +315,13 @@ public final class PackedDeviceQueue implements DeviceQueue {
         }
         // Release: id, len, later used descriptors and the buffer contents are visible before the first
         // used descriptor's flags (virtio 1.3 2.8.9: the driver must never observe a partial batch).
-        FLAGS.setRelease(ring, descOffset(pendingUsedPos) + DESC_FLAGS, (short) pendingUsedFlags);
+        FLAGS.setRelease(SPACE, descAt(pendingUsedPos) + DESC_FLAGS, (short) pendingUsedFlags);
         pendingUsedPos = -1;
         int added = usedSincePublish;
         usedSincePublish = 0;
         // Full fence: the flags store is visible before reading the driver event suppression structure.
         VarHandle.fullFence();
-        int word = driverEvent.get(LE32, (long) EVENT_OFF_WRAP);
+        int word = SPACE.get(LE32, driverEventAt + EVENT_OFF_WRAP);
         int flags = (word >>> 16) & 0x3;
         if (flags == RING_EVENT_FLAGS_DISABLE) {
             return false;
@@ -312,22 +341,22 @@ public final class PackedDeviceQueue implements DeviceQueue {
     public boolean enableNotifications() {
         checkUsable();
         if (eventIdx) {
-            deviceEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(nextAvail, availWrap));
+            SPACE.set(LE16, deviceEventAt + EVENT_OFF_WRAP, (short) offWrap(nextAvail, availWrap));
             // Release: off_wrap is visible no later than the DESC flags that tell the driver to use it.
-            FLAGS.setRelease(deviceEvent, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
+            FLAGS.setRelease(SPACE, deviceEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
         } else {
-            deviceEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
+            SPACE.set(LE16, deviceEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
         }
         // Full fence: the request is visible before re-reading the next descriptor's flags.
         VarHandle.fullFence();
-        int f = (short) FLAGS.getAcquire(ring, descOffset(nextAvail) + DESC_FLAGS) & 0xffff;
+        int f = (short) FLAGS.getAcquire(SPACE, descAt(nextAvail) + DESC_FLAGS) & 0xffff;
         return isAvail(f, availWrap);
     }
 
     @Override
     public void disableNotifications() {
         checkUsable();
-        deviceEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
+        SPACE.set(LE16, deviceEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
     }
 
     /** Ring offset of the next descriptor the device will read. */
@@ -375,6 +404,9 @@ public final class PackedDeviceQueue implements DeviceQueue {
     private void checkUsable() {
         if (broken != null) {
             throw broken;
+        }
+        if (!ringAlive()) {
+            throw new IllegalStateException("the driver's ring memory was freed");
         }
     }
 }

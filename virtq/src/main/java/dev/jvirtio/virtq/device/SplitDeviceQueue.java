@@ -1,10 +1,12 @@
 package dev.jvirtio.virtq.device;
 
+import static dev.jvirtio.dma.internal.DmaSpace.SPACE;
 import static dev.jvirtio.virtq.split.SplitLayout.*;
 
 import dev.jvirtio.dma.DeviceMemory;
 import dev.jvirtio.dma.DmaAccess;
 import dev.jvirtio.dma.DmaFaultException;
+import dev.jvirtio.dma.internal.DmaSpace;
 import dev.jvirtio.virtq.EventIdx;
 import dev.jvirtio.virtq.RingFeatures;
 import dev.jvirtio.virtq.device.DriverFaultException.Violation;
@@ -40,9 +42,16 @@ public final class SplitDeviceQueue implements DeviceQueue {
     private final int mask;
     private final boolean eventIdx;
     private final boolean indirectAllowed;
-    private final MemorySegment desc;
-    private final MemorySegment avail;
-    private final MemorySegment used;
+    // Ring areas as offsets into the DMA space (every hot access goes through the constant DmaSpace.SPACE,
+    // which needs no re-validation after fences; benchmarks/RESULTS.md, "P1 floor"), plus the areas' lifetime.
+    private final long descAt;
+    private final long availAt;
+    private final long usedAt;
+    private final MemorySegment.Scope ringScope;
+    private final MemorySegment.Scope availScope;
+    private final MemorySegment.Scope usedScope;
+    /** Whether the three areas share {@link #ringScope} (the driver's one ring region): one check then. */
+    private final boolean oneScope;
     private final long usedEventOff;
     private final long availEventOff;
     private final DeviceChain chain;
@@ -73,14 +82,31 @@ public final class SplitDeviceQueue implements DeviceQueue {
         this.mask = size - 1;
         this.eventIdx = RingFeatures.has(features, RingFeatures.EVENT_IDX);
         this.indirectAllowed = RingFeatures.has(features, RingFeatures.INDIRECT_DESC);
-        this.desc = ringArea(memory, descIova, descTableSize(size), DmaAccess.READ);
-        this.avail = ringArea(memory, availIova, availSize(size), DmaAccess.READ);
-        this.used = ringArea(memory, usedIova, usedSize(size), DmaAccess.READ_WRITE);
+        MemorySegment desc = ringArea(memory, descIova, descTableSize(size), DmaAccess.READ);
+        MemorySegment avail = ringArea(memory, availIova, availSize(size), DmaAccess.READ);
+        MemorySegment used = ringArea(memory, usedIova, usedSize(size), DmaAccess.READ_WRITE);
+        this.descAt = spaceOffset(desc, descIova);
+        this.availAt = spaceOffset(avail, availIova);
+        this.usedAt = spaceOffset(used, usedIova);
+        this.ringScope = desc.scope();
+        this.availScope = avail.scope();
+        this.usedScope = used.scope();
+        this.oneScope = ringScope.equals(availScope) && ringScope.equals(usedScope);
         this.usedEventOff = usedEventOffset(size);
         this.availEventOff = availEventOffset(size);
         this.chain = new DeviceChain(size);
         this.writable = new long[size];
         Arrays.fill(writable, FREE);
+    }
+
+    /** Where a ring area lies in the DMA space (memory from a DmaPool always does). */
+    static long spaceOffset(MemorySegment area, long iova) {
+        long at = DmaSpace.offsetOf(area);
+        if (at < 0) {
+            throw new IllegalArgumentException("ring area at IOVA 0x" + Long.toHexString(iova)
+                    + " is not in the DMA space: the device model serves rings in memory from a DmaPool");
+        }
+        return at;
     }
 
     static MemorySegment ringArea(DeviceMemory memory, long iova, long bytes, DmaAccess access) {
@@ -98,16 +124,12 @@ public final class SplitDeviceQueue implements DeviceQueue {
 
     @Override
     public boolean hasAvailable() {
-        if (broken != null) {
+        if (broken != null || !ringAlive()) {
             return true;        // let pop() report it
         }
-        try {
-            // Acquire: the driver's avail idx, read fresh on every call of a spinning device loop.
-            int a = (short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff;
-            return a != lastAvailIdx;
-        } catch (IllegalStateException closedMeanwhile) {
-            return true;
-        }
+        // Acquire: the driver's avail idx, read fresh on every call of a spinning device loop.
+        int a = (short) IDX.getAcquire(SPACE, availAt + AVAIL_IDX) & 0xffff;
+        return a != lastAvailIdx;
     }
 
     @Override
@@ -117,7 +139,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
         if (last == seenAvailIdx) {
             // Acquire: avail idx is read before the ring entries and descriptors it publishes (virtio 1.3
             // 2.7.13.3: the device may access what idx exposes; Linux vhost_get_vq_desc's smp_rmb).
-            int a = (short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff;
+            int a = (short) IDX.getAcquire(SPACE, availAt + AVAIL_IDX) & 0xffff;
             if (a == last) {
                 return null;
             }
@@ -126,14 +148,14 @@ public final class SplitDeviceQueue implements DeviceQueue {
             }
             seenAvailIdx = a;
         }
-        final int head = avail.get(LE16, availRingOffset(last & mask)) & 0xffff;
+        final int head = SPACE.get(LE16, availAt + availRingOffset(last & mask)) & 0xffff;
         if (head >= size || writable[head] != FREE) {
             throw badHead(head);
         }
         final long off = descOffset(head);
-        final long addr = desc.get(LE64, off + DESC_ADDR);
+        final long addr = SPACE.get(LE64, descAt + off + DESC_ADDR);
         // len (le32), flags (le16) and next (le16) are one aligned little-endian 8-byte word: one load.
-        final long word = desc.get(LE64, off + DESC_LEN);
+        final long word = SPACE.get(LE64, descAt + off + DESC_LEN);
         final int flags = (int) (word >>> 32) & 0xffff;
         final long writableBytes;
         try {
@@ -185,8 +207,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
             }
             if (visited > 1) {
                 long off = descOffset(d);
-                addr = desc.get(LE64, off + DESC_ADDR);
-                word = desc.get(LE64, off + DESC_LEN);
+                addr = SPACE.get(LE64, descAt + off + DESC_ADDR);
+                word = SPACE.get(LE64, descAt + off + DESC_LEN);
             }
             int len = (int) word;
             int flags = (int) (word >>> 32) & 0xffff;
@@ -271,7 +293,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
             throw badPush(id, writtenLength);
         }
         // Plain store of id and len together: published by the release store of used idx in publishUsed().
-        used.set(LE64_UNALIGNED, usedElemOffset(usedIdx & mask), (id & 0xffff_ffffL) | writtenLength << 32);
+        SPACE.set(LE64_UNALIGNED, usedAt + usedElemOffset(usedIdx & mask), (id & 0xffff_ffffL) | writtenLength << 32);
         usedIdx = (usedIdx + 1) & 0xffff;
         w[id] = FREE;
         inFlightCount--;
@@ -287,15 +309,15 @@ public final class SplitDeviceQueue implements DeviceQueue {
         }
         // Release: used elements (id, len) and the buffer contents are visible before used idx
         // (virtio 1.3 2.7.8.2 "set len prior to updating the used idx"; Linux vhost_add_used_n's smp_wmb).
-        IDX.setRelease(used, (long) USED_IDX, (short) newIdx);
+        IDX.setRelease(SPACE, usedAt + USED_IDX, (short) newIdx);
         publishedUsedIdx = newIdx;
         // Full fence: used idx store before reading avail flags / used_event (Linux vhost_notify's smp_mb).
         VarHandle.fullFence();
         if (eventIdx) {
-            int event = avail.get(LE16, usedEventOff) & 0xffff;
+            int event = SPACE.get(LE16, availAt + usedEventOff) & 0xffff;
             return EventIdx.needsEvent(event, newIdx, oldIdx);
         }
-        return (avail.get(LE16, (long) AVAIL_FLAGS) & AVAIL_F_NO_INTERRUPT) == 0;
+        return (SPACE.get(LE16, availAt + AVAIL_FLAGS) & AVAIL_F_NO_INTERRUPT) == 0;
     }
 
     @Override
@@ -304,13 +326,13 @@ public final class SplitDeviceQueue implements DeviceQueue {
         notificationsEnabled = true;
         if (eventIdx) {
             // Flags must stay 0 with EVENT_IDX (2.7.10.2); ask for a kick when the driver writes entry lastAvailIdx.
-            used.set(LE16, availEventOff, (short) lastAvailIdx);
+            SPACE.set(LE16, usedAt + availEventOff, (short) lastAvailIdx);
         } else {
-            used.set(LE16, (long) USED_FLAGS, (short) 0);
+            SPACE.set(LE16, usedAt + USED_FLAGS, (short) 0);
         }
         // Full fence: the re-enable is visible before we re-read avail idx (Linux vhost_enable_notify's smp_mb).
         VarHandle.fullFence();
-        return ((short) IDX.getAcquire(avail, (long) AVAIL_IDX) & 0xffff) != lastAvailIdx;
+        return ((short) IDX.getAcquire(SPACE, availAt + AVAIL_IDX) & 0xffff) != lastAvailIdx;
     }
 
     @Override
@@ -318,7 +340,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
         checkUsable();
         notificationsEnabled = false;
         if (!eventIdx) {
-            used.set(LE16, (long) USED_FLAGS, (short) USED_F_NO_NOTIFY);
+            SPACE.set(LE16, usedAt + USED_FLAGS, (short) USED_F_NO_NOTIFY);
         }
         // With EVENT_IDX, avail_event simply stays behind; the driver stops kicking once past it.
     }
@@ -369,9 +391,21 @@ public final class SplitDeviceQueue implements DeviceQueue {
         return broken;
     }
 
+    /**
+     * Whether the driver's ring memory is still there. Accesses through the DMA space cannot fault (freed
+     * space reads as inert zeroes), so this once-per-operation check is what makes the device side refuse
+     * to work on freed rings.
+     */
+    private boolean ringAlive() {
+        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && availScope.isAlive() && usedScope.isAlive();
+    }
+
     private void checkUsable() {
         if (broken != null) {
             throw broken;
+        }
+        if (!ringAlive()) {
+            throw new IllegalStateException("the driver's ring memory was freed");
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.jvirtio.virtq.packed;
 
+import static dev.jvirtio.dma.internal.DmaSpace.SPACE;
 import static dev.jvirtio.virtq.packed.PackedLayout.*;
 
 import dev.jvirtio.dma.DmaPool;
 import dev.jvirtio.dma.DmaRegion;
+import dev.jvirtio.dma.internal.DmaSpace;
 import dev.jvirtio.virtq.ChainBuilder;
 import dev.jvirtio.virtq.Doorbell;
 import dev.jvirtio.virtq.EventIdx;
@@ -53,10 +55,21 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private final int indirectThreshold;
     private final Doorbell doorbell;
 
+    // The areas as segments (for zeroing and the liveness check) and as offsets into the DMA space, through
+    // which every hot-path access goes: DmaSpace.SPACE is a constant to the JIT, so its accesses need no
+    // re-validation after each fence, acquire or release (benchmarks/RESULTS.md, "P1 floor").
     private final MemorySegment ring;
     private final MemorySegment driverEvent;
     private final MemorySegment deviceEvent;
     private final MemorySegment indirect;
+    private final long ringAt;
+    private final long driverEventAt;
+    private final long deviceEventAt;
+    private final long indirectAt;
+    /** The lifetime of the ring memory, checked once per operation (see {@link #checkUsable()}). */
+    private final MemorySegment.Scope ringScope;
+    /** Whether the three areas share {@link #ringScope} (one region); otherwise each is checked. */
+    private final boolean oneScope;
     private final long ringIova;
     private final long driverEventIova;
     private final long deviceEventIova;
@@ -112,6 +125,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.ring = ringR.segment().asSlice(0, ringSize(size));
         this.driverEvent = driverR.segment().asSlice(0, EVENT_SIZE);
         this.deviceEvent = deviceR.segment().asSlice(0, EVENT_SIZE);
+        this.ringAt = spaceOffset("descriptor ring", ring);
+        this.driverEventAt = spaceOffset("driver event suppression", driverEvent);
+        this.deviceEventAt = spaceOffset("device event suppression", deviceEvent);
+        this.ringScope = ring.scope();
+        this.oneScope = ringScope.equals(driverEvent.scope()) && ringScope.equals(deviceEvent.scope());
         this.ringIova = ringR.iova();
         this.driverEventIova = driverR.iova();
         this.deviceEventIova = deviceR.iova();
@@ -122,9 +140,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
             }
             checkArea("indirect tables", indirectR, bytes, RING_ALIGN);
             this.indirect = indirectR.segment().asSlice(0, bytes);
+            this.indirectAt = spaceOffset("indirect tables", indirect);
             this.indirectIova = indirectR.iova();
         } else {
             this.indirect = null;
+            this.indirectAt = -1;
             this.indirectIova = 0;
         }
         this.owned = owned;
@@ -173,7 +193,20 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
                 r.slice(deviceEventOffset(n), EVENT_SIZE), ind, owned);
     }
 
+    /** Where {@code area} lies in the DMA space; memory from a {@code DmaPool} always does. */
+    private static long spaceOffset(String what, MemorySegment area) {
+        long at = DmaSpace.offsetOf(area);
+        if (at < 0) {
+            throw new IllegalArgumentException(what + " memory is not in the DMA space: ring memory must come from"
+                    + " a DmaPool (or another DmaAllocator)");
+        }
+        return at;
+    }
+
     private static void checkArea(String what, DmaRegion r, long bytes, int align) {
+        if (!r.isAlive()) {
+            throw new IllegalStateException(what + " region is closed");
+        }
         if (r.byteSize() < bytes) {
             throw new IllegalArgumentException(what + " region of " + r.byteSize() + " bytes, need " + bytes);
         }
@@ -325,7 +358,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         for (int i = 1; i < n; i++) {
             // Non-head descriptors carry their own wrap bits (they may sit in the next lap).
             int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0) | availBits(availWrap);
-            writeFull(ring, descOffset(availPos), b.iova(i), b.length(i), id, flags);
+            writeFull(ringAt + descOffset(availPos), b.iova(i), b.length(i), id, flags);
             advanceAvail();
         }
     }
@@ -350,12 +383,15 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (numFree == 0 || freeIdCount == 0) {
             return NO_SPACE;
         }
+        if (!indirect.scope().isAlive()) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + ": its indirect tables were freed");
+        }
         final int id = takeId();
         final int headPos = availPos;
         long tableOff = (long) id * indirectEntries * DESC_SIZE;
         for (int i = 0; i < n; i++) {
             // Only WRITE is valid inside a packed indirect table; entries are implicitly sequential (2.8.7).
-            writeFull(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
+            writeFull(indirectAt + tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), 0,
                     b.isWritable(i) ? F_WRITE : 0);
         }
         writeBody(headPos, indirectIova + tableOff, n * DESC_SIZE, id);
@@ -377,23 +413,23 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
             pendingHeadFlags = headFlags;
         } else {
             // Plain store: the device cannot get past the batch's first head before publish() releases it.
-            ring.set(LE16, descOffset(headPos) + DESC_FLAGS, (short) headFlags);
+            SPACE.set(LE16, ringAt + descOffset(headPos) + DESC_FLAGS, (short) headFlags);
         }
         b.clear();
         return id;
     }
 
     private void writeBody(int pos, long addr, int len, int id) {
-        long off = descOffset(pos);
-        ring.set(LE64, off + DESC_ADDR, addr);
-        ring.set(LE32, off + DESC_LEN, len);
-        ring.set(LE16, off + DESC_ID, (short) id);
+        long off = ringAt + descOffset(pos);
+        SPACE.set(LE64, off + DESC_ADDR, addr);
+        SPACE.set(LE32, off + DESC_LEN, len);
+        SPACE.set(LE16, off + DESC_ID, (short) id);
     }
 
-    private static void writeFull(MemorySegment seg, long off, long addr, int len, int id, int flags) {
-        seg.set(LE64, off + DESC_ADDR, addr);
+    private static void writeFull(long off, long addr, int len, int id, int flags) {
+        SPACE.set(LE64, off + DESC_ADDR, addr);
         // len (le32), id (le16) and flags (le16) share one aligned 8-byte little-endian word.
-        seg.set(LE64, off + DESC_LEN, (len & 0xffff_ffffL) | (long) (id & 0xffff) << 32 | (long) (flags & 0xffff) << 48);
+        SPACE.set(LE64, off + DESC_LEN, (len & 0xffff_ffffL) | (long) (id & 0xffff) << 32 | (long) (flags & 0xffff) << 48);
     }
 
     @Override
@@ -405,7 +441,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         // Release: every descriptor of the batch (and the indirect tables) is visible before the first
         // head's flags make the batch available (virtio 1.3 2.8.21.1 "memory barrier before the flags
         // update"; Linux virtqueue_add_packed's virtio_wmb before the head flags).
-        FLAGS.setRelease(ring, descOffset(pendingHeadPos) + DESC_FLAGS, (short) pendingHeadFlags);
+        FLAGS.setRelease(SPACE, ringAt + descOffset(pendingHeadPos) + DESC_FLAGS, (short) pendingHeadFlags);
         pendingHeadPos = -1;
         int added = addedSincePublish;
         addedSincePublish = 0;
@@ -413,7 +449,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         // Full fence: the flags store is visible before we read the device event suppression structure
         // (virtio 1.3 2.8.21.2; Linux virtqueue_kick_prepare_packed's virtio_mb).
         VarHandle.fullFence();
-        int word = deviceEvent.get(LE32, (long) EVENT_OFF_WRAP);
+        int word = SPACE.get(LE32, deviceEventAt + EVENT_OFF_WRAP);
         int flags = (word >>> 16) & 0x3;
         if (flags == RING_EVENT_FLAGS_DISABLE) {
             return false;
@@ -439,13 +475,13 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     @Override
     public boolean hasUsed() {
-        if (closed || broken != null) {
+        if (closed || broken != null || !ringAlive()) {
             return true;        // let poll() report it
         }
         try {
             final boolean wrap = usedWrap;
             // Acquire: a flag word of the device's, read fresh on every call of a spinning waiter.
-            final int f = (short) FLAGS.getAcquire(ring, descOffset(usedPos) + DESC_FLAGS) & 0xffff;
+            final int f = (short) FLAGS.getAcquire(SPACE, ringAt + descOffset(usedPos) + DESC_FLAGS) & 0xffff;
             return (f & (F_AVAIL | F_USED)) == (wrap ? (F_AVAIL | F_USED) : 0);
         } catch (IllegalStateException | IndexOutOfBoundsException staleOrClosed) {
             return true;
@@ -458,13 +494,13 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         final long off = descOffset(usedPos);
         // Acquire: the flags are read before id and len of the same descriptor (virtio 1.3 2.8.22; Linux
         // virtqueue_get_buf_ctx_packed's virtio_rmb after more_used_packed).
-        final int f = (short) FLAGS.getAcquire(ring, off + DESC_FLAGS) & 0xffff;
+        final int f = (short) FLAGS.getAcquire(SPACE, ringAt + off + DESC_FLAGS) & 0xffff;
         final int want = usedWrap ? (F_AVAIL | F_USED) : 0;
         if ((f & (F_AVAIL | F_USED)) != want) {
             return NONE;
         }
         // len (le32) and id (le16) in one load (the flags above it were read with acquire).
-        final long word = ring.get(LE64, off + DESC_LEN);
+        final long word = SPACE.get(LE64, ringAt + off + DESC_LEN);
         final int id = (int) (word >>> 32) & 0xffff;
         if (id >= size) {
             throw badUsedElement(id, (f & F_WRITE) != 0 ? (int) word : 0);
@@ -507,7 +543,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     /** With interrupts wanted under EVENT_IDX: ask for one at the next used descriptor. */
     private void armUsedEvent() {
-        driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
+        SPACE.set(LE16, driverEventAt + EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
         // Full fence: the new event position is visible before the caller next looks at the ring.
         VarHandle.fullFence();
     }
@@ -561,7 +597,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         writeUsedSuppression(true);
         // Full fence: the driver event structure is visible before re-reading the next used descriptor.
         VarHandle.fullFence();
-        int f = (short) FLAGS.getAcquire(ring, descOffset(usedPos) + DESC_FLAGS) & 0xffff;
+        int f = (short) FLAGS.getAcquire(SPACE, ringAt + descOffset(usedPos) + DESC_FLAGS) & 0xffff;
         return (f & (F_AVAIL | F_USED)) == (usedWrap ? (F_AVAIL | F_USED) : 0);
     }
 
@@ -574,13 +610,13 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private void writeUsedSuppression(boolean enable) {
         usedNotifications = enable;
         if (!enable) {
-            driverEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
+            SPACE.set(LE16, driverEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_DISABLE);
         } else if (eventIdx) {
-            driverEvent.set(LE16, (long) EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
+            SPACE.set(LE16, driverEventAt + EVENT_OFF_WRAP, (short) offWrap(usedPos, usedWrap));
             // Release: the position is visible no later than the DESC flag that makes the device use it.
-            FLAGS.setRelease(driverEvent, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
+            FLAGS.setRelease(SPACE, driverEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_DESC);
         } else {
-            driverEvent.set(LE16, (long) EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
+            SPACE.set(LE16, driverEventAt + EVENT_FLAGS, (short) RING_EVENT_FLAGS_ENABLE);
         }
     }
 
@@ -630,15 +666,31 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
     }
 
+    /**
+     * Whether the ring memory is still there. Accesses through the DMA space cannot fault (freed space reads
+     * as inert zeroes), so this check is what makes an operation on freed ring memory throw: once per
+     * operation, where a segment per area re-checked its liveness at every access.
+     */
+    private boolean ringAlive() {
+        return oneScope ? ringScope.isAlive()
+                : ringScope.isAlive() && driverEvent.scope().isAlive() && deviceEvent.scope().isAlive();
+    }
+
     private void checkUsable() {
-        if (closed || broken != null) {
+        if (closed || broken != null || !ringAlive()) {
             throw unusable();
         }
         assert ownedByCaller() : "virtqueue used from a thread other than its owner";
     }
 
     private RuntimeException unusable() {
-        return closed ? new IllegalStateException("virtqueue " + config.queueIndex() + " is closed") : broken;
+        if (closed) {
+            return new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+        if (broken != null) {
+            return broken;
+        }
+        return new IllegalStateException("virtqueue " + config.queueIndex() + ": its ring memory was freed");
     }
 
     private boolean ownedByCaller() {

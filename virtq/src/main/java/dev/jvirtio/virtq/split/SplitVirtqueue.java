@@ -1,9 +1,11 @@
 package dev.jvirtio.virtq.split;
 
+import static dev.jvirtio.dma.internal.DmaSpace.SPACE;
 import static dev.jvirtio.virtq.split.SplitLayout.*;
 
 import dev.jvirtio.dma.DmaPool;
 import dev.jvirtio.dma.DmaRegion;
+import dev.jvirtio.dma.internal.DmaSpace;
 import dev.jvirtio.virtq.ChainBuilder;
 import dev.jvirtio.virtq.Doorbell;
 import dev.jvirtio.virtq.EventIdx;
@@ -55,10 +57,21 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
     private final int indirectThreshold;
     private final Doorbell doorbell;
 
+    // The ring areas as segments (for zeroing and the liveness check) and as offsets into the DMA space,
+    // through which every hot-path access goes: DmaSpace.SPACE is a constant to the JIT, so its accesses need
+    // no re-validation after each fence, acquire or release (benchmarks/RESULTS.md, "P1 floor").
     private final MemorySegment desc;
     private final MemorySegment avail;
     private final MemorySegment used;
     private final MemorySegment indirect;
+    private final long descAt;
+    private final long availAt;
+    private final long usedAt;
+    private final long indirectAt;
+    /** The lifetime of the ring memory, checked once per operation (see {@link #checkUsable()}). */
+    private final MemorySegment.Scope ringScope;
+    /** Whether the three ring areas share {@link #ringScope} (one region); otherwise each is checked. */
+    private final boolean oneScope;
     private final long descIova;
     private final long availIova;
     private final long usedIova;
@@ -118,6 +131,11 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.desc = descR.segment().asSlice(0, descTableSize(size));
         this.avail = availR.segment().asSlice(0, availSize(size));
         this.used = usedR.segment().asSlice(0, usedSize(size));
+        this.descAt = spaceOffset("descriptor table", desc);
+        this.availAt = spaceOffset("available ring", avail);
+        this.usedAt = spaceOffset("used ring", used);
+        this.ringScope = desc.scope();
+        this.oneScope = ringScope.equals(avail.scope()) && ringScope.equals(used.scope());
         this.descIova = descR.iova();
         this.availIova = availR.iova();
         this.usedIova = usedR.iova();
@@ -128,9 +146,11 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             }
             checkArea("indirect tables", indirectR, bytes, DESC_ALIGN);
             this.indirect = indirectR.segment().asSlice(0, bytes);
+            this.indirectAt = spaceOffset("indirect tables", indirect);
             this.indirectIova = indirectR.iova();
         } else {
             this.indirect = null;
+            this.indirectAt = -1;
             this.indirectIova = 0;
         }
         this.usedEventOff = usedEventOffset(size);
@@ -188,7 +208,20 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
                 ring.slice(usedAreaOffset(n), usedSize(n)), ind, owned);
     }
 
+    /** Where {@code area} lies in the DMA space; memory from a {@code DmaPool} always does. */
+    static long spaceOffset(String what, MemorySegment area) {
+        long at = DmaSpace.offsetOf(area);
+        if (at < 0) {
+            throw new IllegalArgumentException(what + " memory is not in the DMA space: ring memory must come from"
+                    + " a DmaPool (or another DmaAllocator)");
+        }
+        return at;
+    }
+
     private static void checkArea(String what, DmaRegion r, long bytes, int align) {
+        if (!r.isAlive()) {
+            throw new IllegalStateException(what + " region is closed");
+        }
         if (r.byteSize() < bytes) {
             throw new IllegalArgumentException(what + " region of " + r.byteSize() + " bytes, need " + bytes);
         }
@@ -317,7 +350,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
                 return NO_SPACE;
             }
             final int head = freeHead;
-            writeDesc(desc, descOffset(head), b.iova(0), b.length(0), b.isWritable(0) ? F_WRITE : 0, 0);
+            writeDesc(descAt + descOffset(head), b.iova(0), b.length(0), b.isWritable(0) ? F_WRITE : 0, 0);
             freeHead = freeNext[head];
             return finishCommit(b, token, head, head, 1);
         }
@@ -333,7 +366,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         for (int i = 0; i < n; i++) {
             boolean more = i + 1 < n;
             int flags = (b.isWritable(i) ? F_WRITE : 0) | (more ? F_NEXT : 0);
-            writeDesc(desc, descOffset(d), b.iova(i), b.length(i), flags, more ? freeNext[d] : 0);
+            writeDesc(descAt + descOffset(d), b.iova(i), b.length(i), flags, more ? freeNext[d] : 0);
             if (more) {
                 d = freeNext[d];
             }
@@ -347,13 +380,16 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (numFree == 0) {
             return NO_SPACE;
         }
+        if (!indirect.scope().isAlive()) {
+            throw new IllegalStateException("virtqueue " + config.queueIndex() + ": its indirect tables were freed");
+        }
         final int head = freeHead;
         long tableOff = (long) head * indirectEntries * DESC_SIZE;
         for (int i = 0; i < n; i++) {
             int flags = (b.isWritable(i) ? F_WRITE : 0) | (i + 1 < n ? F_NEXT : 0);
-            writeDesc(indirect, tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), flags, i + 1 < n ? i + 1 : 0);
+            writeDesc(indirectAt + tableOff + (long) i * DESC_SIZE, b.iova(i), b.length(i), flags, i + 1 < n ? i + 1 : 0);
         }
-        writeDesc(desc, descOffset(head), indirectIova + tableOff, n * DESC_SIZE, F_INDIRECT, 0);
+        writeDesc(descAt + descOffset(head), indirectIova + tableOff, n * DESC_SIZE, F_INDIRECT, 0);
         freeHead = freeNext[head];
         return finishCommit(b, token, head, head, 1);
     }
@@ -365,24 +401,24 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         heads[2 * head + 1] = (b.writableLength() & 0xffff_ffffL) | (long) needed << 32 | (long) tail << 48;
         inFlightCount++;
         // Plain store: the slot becomes visible to the device only through the release store in publish().
-        avail.set(LE16, availRingOffset(availIdx & mask), (short) head);
+        SPACE.set(LE16, availAt + availRingOffset(availIdx & mask), (short) head);
         availHeads[availIdx & mask] = head;
         availIdx = (availIdx + 1) & 0xffff;
         b.clear();
         return head;
     }
 
-    private static void writeDesc(MemorySegment table, long off, long addr, int len, int flags, int next) {
+    private static void writeDesc(long off, long addr, int len, int flags, int next) {
         // len (le32), flags (le16) and next (le16) share one aligned 8-byte little-endian word.
         long word = (len & 0xffff_ffffL) | (long) flags << 32 | (long) next << 48;
         // A reused descriptor usually holds these very values already (heads come round in a fixed
         // rotation and a caller's buffers stay put): skipping the identical stores leaves the line shared
         // in the device's cache instead of taking it away and making the device fetch it back.
-        if (table.get(LE64, off + DESC_ADDR) != addr) {
-            table.set(LE64, off + DESC_ADDR, addr);
+        if (SPACE.get(LE64, off + DESC_ADDR) != addr) {
+            SPACE.set(LE64, off + DESC_ADDR, addr);
         }
-        if (table.get(LE64, off + DESC_LEN) != word) {
-            table.set(LE64, off + DESC_LEN, word);
+        if (SPACE.get(LE64, off + DESC_LEN) != word) {
+            SPACE.set(LE64, off + DESC_LEN, word);
         }
     }
 
@@ -396,17 +432,17 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         // Release: descriptor and avail ring slot writes become visible before the new avail idx
         // (virtio 1.3 2.7.13.3.1 "memory barrier before the idx update"; Linux virtqueue_add_split's virtio_wmb).
-        IDX.setRelease(avail, (long) AVAIL_IDX, (short) newIdx);
+        IDX.setRelease(SPACE, availAt + AVAIL_IDX, (short) newIdx);
         publishedIdx = newIdx;
         // Full fence: the avail idx store must be visible before we read used->flags / avail_event, or we
         // could miss a notification the device now expects (virtio 1.3 2.7.13.4.1; Linux
         // virtqueue_kick_prepare_split's virtio_mb).
         VarHandle.fullFence();
         if (eventIdx) {
-            int event = used.get(LE16, availEventOff) & 0xffff;
+            int event = SPACE.get(LE16, usedAt + availEventOff) & 0xffff;
             return EventIdx.needsEvent(event, newIdx, oldIdx);
         }
-        return (used.get(LE16, (long) USED_FLAGS) & USED_F_NO_NOTIFY) == 0;
+        return (SPACE.get(LE16, usedAt + USED_FLAGS) & USED_F_NO_NOTIFY) == 0;
     }
 
     @Override
@@ -419,17 +455,13 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     @Override
     public boolean hasUsed() {
-        if (closed || broken != null) {
+        if (closed || broken != null || !ringAlive()) {
             return true;        // let poll() report it
         }
-        try {
-            // Acquire: the device's used idx is read before our own consumer index, so a waiter spinning
-            // here re-reads lastUsedIdx each round instead of a value the JIT kept from before the loop.
-            int u = (short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff;
-            return u != lastUsedIdx;
-        } catch (IllegalStateException closedMeanwhile) {
-            return true;
-        }
+        // Acquire: the device's used idx is read before our own consumer index, so a waiter spinning
+        // here re-reads lastUsedIdx each round instead of a value the JIT kept from before the loop.
+        int u = (short) IDX.getAcquire(SPACE, usedAt + USED_IDX) & 0xffff;
+        return u != lastUsedIdx;
     }
 
     @Override
@@ -439,7 +471,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (last == seenUsedIdx) {
             // Acquire: used idx is read before the used elements it covers (virtio 1.3 2.7.14; Linux
             // virtqueue_get_buf_ctx_split's virtio_rmb after more_used_split).
-            int u = (short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff;
+            int u = (short) IDX.getAcquire(SPACE, usedAt + USED_IDX) & 0xffff;
             if (u == last) {
                 return NONE;
             }
@@ -451,7 +483,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             seenUsedIdx = u;
         }
         // id (le32) and len (le32) in one load.
-        long elem = used.get(LE64_UNALIGNED, usedElemOffset(last & mask));
+        long elem = SPACE.get(LE64_UNALIGNED, usedAt + usedElemOffset(last & mask));
         int id = (int) elem;
         int len = (int) (elem >>> 32);
         // Device-written values: id in range, the head of a chain in flight, len within its writable bytes.
@@ -487,7 +519,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     /** Keeps asking for an interrupt at the next used entry while interrupts are wanted (EVENT_IDX). */
     private void armUsedEvent() {
-        avail.set(LE16, usedEventOff, (short) lastUsedIdx);
+        SPACE.set(LE16, availAt + usedEventOff, (short) lastUsedIdx);
         // Full fence: used_event must be visible before the caller's next look at used idx, or an
         // interrupt could be missed (Linux virtqueue_get_buf_ctx_split's virtio_store_mb).
         VarHandle.fullFence();
@@ -553,7 +585,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         // Full fence: the re-enable must be visible before we re-read used idx (virtio 1.3 2.7.14 note;
         // Linux virtqueue_enable_cb_prepare_split + virtqueue_poll).
         VarHandle.fullFence();
-        return ((short) IDX.getAcquire(used, (long) USED_IDX) & 0xffff) != lastUsedIdx;
+        return ((short) IDX.getAcquire(SPACE, usedAt + USED_IDX) & 0xffff) != lastUsedIdx;
     }
 
     @Override
@@ -567,10 +599,10 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         if (eventIdx) {
             // With EVENT_IDX the flags field must stay 0 (2.7.7.1); suppression is done through used_event:
             // "notify at the next entry" when enabled, "one lap away" when disabled.
-            avail.set(LE16, (long) AVAIL_FLAGS, (short) 0);
-            avail.set(LE16, usedEventOff, (short) (enable ? lastUsedIdx : lastUsedIdx - 1));
+            SPACE.set(LE16, availAt + AVAIL_FLAGS, (short) 0);
+            SPACE.set(LE16, availAt + usedEventOff, (short) (enable ? lastUsedIdx : lastUsedIdx - 1));
         } else {
-            avail.set(LE16, (long) AVAIL_FLAGS, (short) (enable ? 0 : AVAIL_F_NO_INTERRUPT));
+            SPACE.set(LE16, availAt + AVAIL_FLAGS, (short) (enable ? 0 : AVAIL_F_NO_INTERRUPT));
         }
     }
 
@@ -624,15 +656,31 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
     }
 
+    /**
+     * Whether the ring memory is still there. Accesses through the DMA space cannot fault (freed space reads
+     * as inert zeroes), so this check is what makes an operation on freed ring memory throw: once per
+     * operation, where a segment per area re-checked its liveness at every access.
+     */
+    private boolean ringAlive() {
+        return oneScope ? ringScope.isAlive()
+                : ringScope.isAlive() && avail.scope().isAlive() && used.scope().isAlive();
+    }
+
     private void checkUsable() {
-        if (closed || broken != null) {
+        if (closed || broken != null || !ringAlive()) {
             throw unusable();
         }
         assert ownedByCaller() : "virtqueue used from a thread other than its owner";
     }
 
     private RuntimeException unusable() {
-        return closed ? new IllegalStateException("virtqueue " + config.queueIndex() + " is closed") : broken;
+        if (closed) {
+            return new IllegalStateException("virtqueue " + config.queueIndex() + " is closed");
+        }
+        if (broken != null) {
+            return broken;
+        }
+        return new IllegalStateException("virtqueue " + config.queueIndex() + ": its ring memory was freed");
     }
 
     private boolean ownedByCaller() {
