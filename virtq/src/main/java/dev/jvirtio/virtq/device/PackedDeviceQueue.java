@@ -120,7 +120,11 @@ public final class PackedDeviceQueue implements DeviceQueue {
      * to work on freed rings.
      */
     private boolean ringAlive() {
-        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && driverEventScope.isAlive() && deviceEventScope.isAlive();
+        return ringScope.isAlive() && (oneScope || areasAlive());
+    }
+
+    private boolean areasAlive() {
+        return driverEventScope.isAlive() && deviceEventScope.isAlive();
     }
 
     private static boolean isAvail(int flags, boolean wrap) {

@@ -27,10 +27,13 @@ import java.util.Arrays;
  * chains of 2^32 bytes or more, heads reused while in flight, and IOMMU refusals.
  */
 public final class SplitDeviceQueue implements DeviceQueue {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle IDX = LE16.varHandle();
+    // Plain accesses use unaligned layouts: the ring areas' alignment was checked when the driver laid them
+    // out, and indirect tables are read field by field at whatever 16-byte multiple the driver chose.
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Ring index access with acquire/release modes (these need the aligned layout). */
+    private static final VarHandle IDX = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     /** A used element (le32 id, le32 len) as one store; elements sit at 4 + 8i, so not 8-aligned. */
     private static final ValueLayout.OfLong LE64_UNALIGNED =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -397,7 +400,11 @@ public final class SplitDeviceQueue implements DeviceQueue {
      * to work on freed rings.
      */
     private boolean ringAlive() {
-        return oneScope ? ringScope.isAlive() : ringScope.isAlive() && availScope.isAlive() && usedScope.isAlive();
+        return ringScope.isAlive() && (oneScope || areasAlive());
+    }
+
+    private boolean areasAlive() {
+        return availScope.isAlive() && usedScope.isAlive();
     }
 
     private void checkUsable() {

@@ -672,8 +672,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
      * operation, where a segment per area re-checked its liveness at every access.
      */
     private boolean ringAlive() {
-        return oneScope ? ringScope.isAlive()
-                : ringScope.isAlive() && driverEvent.scope().isAlive() && deviceEvent.scope().isAlive();
+        return ringScope.isAlive() && (oneScope || areasAlive());
+    }
+
+    private boolean areasAlive() {
+        return driverEvent.scope().isAlive() && deviceEvent.scope().isAlive();
     }
 
     private void checkUsable() {

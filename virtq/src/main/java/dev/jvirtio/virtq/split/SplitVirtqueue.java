@@ -38,10 +38,12 @@ import java.util.function.LongConsumer;
  * <p>One owner thread, no locks; see {@link Virtqueue}.
  */
 public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** 16-bit ring index access with acquire/release modes; coordinates (segment, offset). */
-    private static final VarHandle IDX = LE16.varHandle();
+    // Plain accesses use the unaligned layouts: every area's alignment is checked once, at construction
+    // (checkArea), so a per-access alignment test would only repeat it.
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** 16-bit ring index access with acquire/release modes (these need the aligned layout); (segment, offset). */
+    private static final VarHandle IDX = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
     /** A used element (le32 id, le32 len) as one load/store; elements sit at 4 + 8i, so not 8-aligned. */
     private static final ValueLayout.OfLong LE64_UNALIGNED =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -662,8 +664,11 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
      * operation, where a segment per area re-checked its liveness at every access.
      */
     private boolean ringAlive() {
-        return oneScope ? ringScope.isAlive()
-                : ringScope.isAlive() && avail.scope().isAlive() && used.scope().isAlive();
+        return ringScope.isAlive() && (oneScope || areasAlive());
+    }
+
+    private boolean areasAlive() {
+        return avail.scope().isAlive() && used.scope().isAlive();
     }
 
     private void checkUsable() {
