@@ -334,7 +334,11 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     @Override
     public int commitChain(ChainBuilder b, long token) {
-        checkUsable();
+        // begin() checked the ring's lifetime for this chain (a builder is filled between begin() and this
+        // commit); a close or a broken queue since then is caught here.
+        if (closed || broken != null) {
+            throw unusable();
+        }
         final int n = b.count();
         if (indirectEntries > 0 && n > 1 && n <= indirectEntries && (n >= indirectThreshold || n > numFree)) {
             return commitIndirect(b, token, n);

@@ -344,7 +344,11 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
 
     @Override
     public int commitChain(ChainBuilder b, long token) {
-        checkUsable();
+        // begin() checked the ring's lifetime for this chain (a builder is filled between begin() and this
+        // commit); a close or a broken queue since then is caught here.
+        if (closed || broken != null) {
+            throw unusable();
+        }
         final int n = b.count();
         if (n == 1) {
             // Fast path: a one-buffer chain is one descriptor without NEXT (never indirect).
