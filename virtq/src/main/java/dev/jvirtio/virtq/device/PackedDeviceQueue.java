@@ -109,6 +109,30 @@ public final class PackedDeviceQueue implements DeviceQueue {
         return size;
     }
 
+    /**
+     * Pops an indirect descriptor or a list of several (kept out of pop() so that pop() stays under the JIT's
+     * size limit for inlining a hot method, 325 bytecodes); returns the buffer id (low 32 bits) and the ring
+     * slots consumed (high 32 bits).
+     */
+    private long popMulti(int p, int f) {
+        chain.reset();
+        final int id;
+        final int consumed;
+        if ((f & F_INDIRECT) != 0) {
+            id = popIndirect(p, f);
+            consumed = 1;
+        } else {
+            consumed = popList(p, f);
+            int last = p + consumed - 1;
+            if (last >= size) {
+                last -= size;
+            }
+            id = SPACE.get(LE16, descAt(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
+        }
+        chain.id(id);
+        return (id & 0xffff_ffffL) | (long) consumed << 32;
+    }
+
     /** Where the descriptor at ring position {@code pos} lies in the DMA space. */
     private long descAt(int pos) {
         return ringAt + PackedLayout.descOffset(pos);
@@ -169,19 +193,9 @@ public final class PackedDeviceQueue implements DeviceQueue {
                 chain.single(memory, id, addr, (int) word, (f & F_WRITE) != 0);
                 consumed = 1;
             } else {
-                chain.reset();
-                if ((f & F_INDIRECT) != 0) {
-                    id = popIndirect(p, f);
-                    consumed = 1;
-                } else {
-                    consumed = popList(p, f);
-                    int last = p + consumed - 1;
-                    if (last >= size) {
-                        last -= size;
-                    }
-                    id = SPACE.get(LE16, descAt(last) + DESC_ID) & 0xffff; // the id is in the last descriptor
-                }
-                chain.id(id);
+                final long r = popMulti(p, f);
+                id = (int) r;
+                consumed = (int) (r >>> 32);
             }
             if (held[id] != FREE) {
                 throw idInUse(id);

@@ -139,17 +139,8 @@ public final class SplitDeviceQueue implements DeviceQueue {
     public DeviceChain pop() {
         checkUsable();
         final int last = lastAvailIdx;
-        if (last == seenAvailIdx) {
-            // Acquire: avail idx is read before the ring entries and descriptors it publishes (virtio 1.3
-            // 2.7.13.3: the device may access what idx exposes; Linux vhost_get_vq_desc's smp_rmb).
-            int a = (short) IDX.getAcquire(SPACE, availAt + AVAIL_IDX) & 0xffff;
-            if (a == last) {
-                return null;
-            }
-            if (((a - last) & 0xffff) > size) {
-                throw availIdxJump(a, last);
-            }
-            seenAvailIdx = a;
+        if (last == seenAvailIdx && !availAdvanced(last)) {
+            return null;
         }
         final int head = SPACE.get(LE16, availAt + availRingOffset(last & mask)) & 0xffff;
         if (head >= size || writable[head] != FREE) {
@@ -168,10 +159,7 @@ public final class SplitDeviceQueue implements DeviceQueue {
                 chain.single(memory, head, addr, (int) word, w);
                 writableBytes = w ? word & 0xffff_ffffL : 0;
             } else {
-                chain.reset();
-                chain.id(head);
-                walk(head, addr, word);
-                writableBytes = chain.writableLength();
+                writableBytes = popMulti(head, addr, word);
             }
         } catch (DriverFaultException e) {
             broken = e;
@@ -181,6 +169,32 @@ public final class SplitDeviceQueue implements DeviceQueue {
         writable[head] = writableBytes;
         inFlightCount++;
         return chain;
+    }
+
+    // pop() is split into small parts, and its fault paths live in their own methods, so that pop() stays
+    // under the JIT's size limit for inlining a hot method (325 bytecodes).
+
+    /** Reads avail idx (acquire): whether the driver made something new available; refuses a jump. */
+    private boolean availAdvanced(int last) {
+        // Acquire: avail idx is read before the ring entries and descriptors it publishes (virtio 1.3
+        // 2.7.13.3: the device may access what idx exposes; Linux vhost_get_vq_desc's smp_rmb).
+        int a = (short) IDX.getAcquire(SPACE, availAt + AVAIL_IDX) & 0xffff;
+        if (a == last) {
+            return false;
+        }
+        if (((a - last) & 0xffff) > size) {
+            throw availIdxJump(a, last);
+        }
+        seenAvailIdx = a;
+        return true;
+    }
+
+    /** Pops a chain that is indirect or of several descriptors; returns its writable bytes. */
+    private long popMulti(int head, long addr, long word) {
+        chain.reset();
+        chain.id(head);
+        walk(head, addr, word);
+        return chain.writableLength();
     }
 
     // Fault paths live in their own methods so that pop() and walk() stay small enough to inline.
