@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -26,6 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #batch32}: 32 adds, one publish, 32 pops and pushes, one publishUsed, 32 polls; the score
  *       is per chain ({@link OperationsPerInvocation}).</li>
  * </ul>
+ *
+ * <p>Both methods are compiled on their own ({@code DONT_INLINE} into JMH's loop): one call per invocation,
+ * as the C baseline makes one call of its {@code noinline} cycle function per cycle. It also keeps the
+ * measured code the same from fork to fork: when JMH's loop inlined the whole cycle, a fork now and then
+ * recompiled it mid-warm-up, within a different inlining budget, into code 15% slower for the rest of the
+ * fork.
  *
  * <p>Run through {@code benchmarks/run.sh p1}, which puts the C baseline ({@code src/main/c/p1cycle.c})
  * beside these numbers, or directly: {@code java -jar benchmarks/target/benchmarks.jar P1CycleBenchmark}.
@@ -66,6 +73,7 @@ public class P1CycleBenchmark {
 
     /** Unbatched: one chain per publish. */
     @Benchmark
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public long batch1() {
         return rig.cycle(1);
     }
@@ -73,6 +81,7 @@ public class P1CycleBenchmark {
     /** Batched: 32 chains per publish; reported per chain. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public long batch32() {
         return rig.cycle(BATCH);
     }

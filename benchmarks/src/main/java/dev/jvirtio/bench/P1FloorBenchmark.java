@@ -3,6 +3,7 @@ package dev.jvirtio.bench;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -51,6 +52,7 @@ public class P1FloorBenchmark {
 
     /** One skeleton cycle. */
     @Benchmark
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public long cycle() {
         return rig.cycle();
     }
