@@ -7,6 +7,8 @@
  *       polling policy, protocol errors).</li>
  *   <li>{@code dev.jvirtio.virtq.split}, {@code dev.jvirtio.virtq.packed}: the two ring formats.</li>
  *   <li>{@code dev.jvirtio.virtq.device}: the device side of both rings, for device models and tests.</li>
+ *   <li>{@code dev.jvirtio.dma.internal} (not exported): the DMA address space that every allocation lives in
+ *       and the ring engines address their areas through.</li>
  * </ul>
  */
 module dev.jvirtio.virtq {
