@@ -10,11 +10,14 @@
  *   - driver: the chain builder's checks (length, capacity, region liveness and bounds, chain byte total),
  *     the queue's usable checks (closed, broken, and ring memory alive: once per operation, as the Java
  *     queues check their ring's lifetime now that ring accesses go through the one DMA-space segment),
- *     the split free list threaded through the descriptors' next fields or the packed free-id stack, per-head/per-id token, slot count, writable length and
- *     in-flight flag; used elements are checked (idx jump, id range, id in flight, len <= writable);
+ *     the split free list threaded through the descriptors' next fields or the packed free-id stack,
+ *     per-head/per-id token, slot count, writable length and in-flight flag, the record of chains added
+ *     since the last publish; used elements are checked (idx jump, id range, id in flight, id made
+ *     available, len <= writable);
  *   - device: ring memory alive (once per operation), avail idx jump, head range, head/id reuse,
- *     descriptor loop bound, INDIRECT refusal, readable after writable, 2^32-byte chains, IOMMU translation of every buffer (binary search in a sorted
- *     mapping table with range and access checks, like dev.jvirtio.dma.SoftwareIommu), push checks;
+ *     descriptor loop bound, INDIRECT refusal, readable after writable, 2^32-byte chains, IOMMU
+ *     translation of every buffer (binary search in a sorted mapping table with range and access checks,
+ *     like dev.jvirtio.dma.SoftwareIommu), push checks;
  *   - ordering: release store of avail idx / the batch's first head flags, acquire load on the other
  *     side, and a full fence (seq_cst) between publishing and reading the other side's suppression
  *     fields, exactly where the Java code has setRelease / getAcquire / VarHandle.fullFence.
