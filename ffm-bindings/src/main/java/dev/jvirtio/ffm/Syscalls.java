@@ -292,31 +292,11 @@ public final class Syscalls {
     public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset, Arena arena,
                                      String context) throws NativeIoException {
         Objects.requireNonNull(arena, "arena");
-        if (length <= 0) {
-            throw new IllegalArgumentException("mmap length must be positive, got " + length);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
-        }
+        checkMapArguments(length, offset);
         if (!arena.scope().isAlive()) {
             throw new IllegalStateException("arena is already closed");
         }
-        long address;
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment state = call.allocate(CALL_STATE);
-            MemorySegment result;
-            try {
-                result = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            address = result.address();
-            if (address == MAP_FAILED) {
-                throw new NativeIoException("mmap", "length " + length, errno(state),
-                        context != null ? context : fdContext(fd));
-            }
-        }
-        final long mapped = address;
+        final long mapped = mmapRaw(MemorySegment.NULL, length, prot, flags, fd, offset, context);
         try {
             // The kernel just gave us [mapped, mapped + length); the arena's cleanup is the only munmap.
             return MemorySegment.ofAddress(mapped).reinterpret(length, arena, ignored -> unmapQuietly(mapped, length));
@@ -340,12 +320,7 @@ public final class Syscalls {
      */
     public static long mmapAddress(long length, int prot, int flags, int fd, long offset, String context)
             throws NativeIoException {
-        if (length <= 0) {
-            throw new IllegalArgumentException("mmap length must be positive, got " + length);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
-        }
+        checkMapArguments(length, offset);
         return mmapRaw(MemorySegment.NULL, length, prot, flags, fd, offset, context);
     }
 
@@ -369,17 +344,21 @@ public final class Syscalls {
             throw new IllegalArgumentException("MAP_FIXED address must be non-zero and page-aligned: 0x"
                     + Long.toHexString(address));
         }
-        if (length <= 0) {
-            throw new IllegalArgumentException("mmap length must be positive, got " + length);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
-        }
+        checkMapArguments(length, offset);
         long got = mmapRaw(MemorySegment.ofAddress(address), length, prot, flags | Kabi.KABI_MAP_FIXED(), fd, offset, context);
         if (got != address) {
             // MAP_FIXED either maps exactly there or fails; anything else is a kernel contract breach.
             throw new AssertionError("mmap(MAP_FIXED, 0x" + Long.toHexString(address) + ") returned 0x"
                     + Long.toHexString(got));
+        }
+    }
+
+    private static void checkMapArguments(long length, long offset) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("mmap length must be positive, got " + length);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("mmap offset must not be negative, got " + offset);
         }
     }
 
@@ -417,22 +396,24 @@ public final class Syscalls {
         if (length <= 0) {
             throw new IllegalArgumentException("munmap length must be positive, got " + length);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int r;
-            try {
-                r = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new NativeIoException("munmap", "length " + length, errno(state),
-                        "address 0x" + Long.toHexString(address));
-            }
+        int err = munmapRaw(address, length);
+        if (err != 0) {
+            throw new NativeIoException("munmap", "length " + length, err, "address 0x" + Long.toHexString(address));
         }
     }
 
     private static void unmapQuietly(long address, long length) {
+        int err = munmapRaw(address, length);
+        if (err != 0) {
+            // Arena cleanup cannot throw a checked exception; munmap only fails on a bad range,
+            // which would be a bug here, so make it loud in the log rather than silent.
+            System.getLogger(Syscalls.class.getName()).log(System.Logger.Level.ERROR,
+                    "munmap(0x" + Long.toHexString(address) + ", " + length + ") failed: " + Errno.name(err));
+        }
+    }
+
+    /** munmap(2); returns 0 on success, else the errno. */
+    private static int munmapRaw(long address, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             int r;
@@ -441,13 +422,7 @@ public final class Syscalls {
             } catch (Throwable t) {
                 throw unexpected(t);
             }
-            if (r < 0) {
-                // Arena cleanup cannot throw a checked exception; munmap only fails on a bad range,
-                // which would be a bug here, so make it loud in the log rather than silent.
-                System.getLogger(Syscalls.class.getName()).log(System.Logger.Level.ERROR,
-                        "munmap(0x" + Long.toHexString(address) + ", " + length + ") failed: "
-                                + Errno.name(errno(state)));
-            }
+            return r < 0 ? errno(state) : 0;
         }
     }
 
