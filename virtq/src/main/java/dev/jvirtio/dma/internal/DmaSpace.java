@@ -116,6 +116,21 @@ public final class DmaSpace {
     }
 
     /**
+     * {@link #offsetOf} for memory that must be in the space, such as ring areas.
+     *
+     * @param what names the memory in the error, e.g. "used ring"
+     * @throws IllegalArgumentException if {@code segment} is not entirely inside the space
+     */
+    public static long requireOffset(MemorySegment segment, String what) {
+        long at = offsetOf(segment);
+        if (at < 0) {
+            throw new IllegalArgumentException(what + " memory is not in the DMA space: ring memory must come from"
+                    + " a DmaPool (or another DmaAllocator)");
+        }
+        return at;
+    }
+
+    /**
      * Places {@code length} bytes (rounded up to 4 KiB pages) at an offset aligned to {@code alignment}
      * (a power of two up to 1 GiB; at least a page is always honoured). The range reads zero. Thread-safe.
      *

@@ -88,9 +88,9 @@ public final class SplitDeviceQueue implements DeviceQueue {
         MemorySegment desc = ringArea(memory, descIova, descTableSize(size), DmaAccess.READ);
         MemorySegment avail = ringArea(memory, availIova, availSize(size), DmaAccess.READ);
         MemorySegment used = ringArea(memory, usedIova, usedSize(size), DmaAccess.READ_WRITE);
-        this.descAt = spaceOffset(desc, descIova);
-        this.availAt = spaceOffset(avail, availIova);
-        this.usedAt = spaceOffset(used, usedIova);
+        this.descAt = DmaSpace.requireOffset(desc, "ring area at IOVA 0x" + Long.toHexString(descIova));
+        this.availAt = DmaSpace.requireOffset(avail, "ring area at IOVA 0x" + Long.toHexString(availIova));
+        this.usedAt = DmaSpace.requireOffset(used, "ring area at IOVA 0x" + Long.toHexString(usedIova));
         this.ringScope = desc.scope();
         this.availScope = avail.scope();
         this.usedScope = used.scope();
@@ -100,16 +100,6 @@ public final class SplitDeviceQueue implements DeviceQueue {
         this.chain = new DeviceChain(size);
         this.writable = new long[size];
         Arrays.fill(writable, FREE);
-    }
-
-    /** Where a ring area lies in the DMA space (memory from a DmaPool always does). */
-    static long spaceOffset(MemorySegment area, long iova) {
-        long at = DmaSpace.offsetOf(area);
-        if (at < 0) {
-            throw new IllegalArgumentException("ring area at IOVA 0x" + Long.toHexString(iova)
-                    + " is not in the DMA space: the device model serves rings in memory from a DmaPool");
-        }
-        return at;
     }
 
     static MemorySegment ringArea(DeviceMemory memory, long iova, long bytes, DmaAccess access) {

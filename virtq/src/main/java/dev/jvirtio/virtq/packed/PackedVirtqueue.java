@@ -125,9 +125,9 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.ring = ringR.segment().asSlice(0, ringSize(size));
         this.driverEvent = driverR.segment().asSlice(0, EVENT_SIZE);
         this.deviceEvent = deviceR.segment().asSlice(0, EVENT_SIZE);
-        this.ringAt = spaceOffset("descriptor ring", ring);
-        this.driverEventAt = spaceOffset("driver event suppression", driverEvent);
-        this.deviceEventAt = spaceOffset("device event suppression", deviceEvent);
+        this.ringAt = DmaSpace.requireOffset(ring, "descriptor ring");
+        this.driverEventAt = DmaSpace.requireOffset(driverEvent, "driver event suppression");
+        this.deviceEventAt = DmaSpace.requireOffset(deviceEvent, "device event suppression");
         this.ringScope = ring.scope();
         this.oneScope = ringScope.equals(driverEvent.scope()) && ringScope.equals(deviceEvent.scope());
         this.ringIova = ringR.iova();
@@ -140,7 +140,7 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
             }
             checkArea("indirect tables", indirectR, bytes, RING_ALIGN);
             this.indirect = indirectR.segment().asSlice(0, bytes);
-            this.indirectAt = spaceOffset("indirect tables", indirect);
+            this.indirectAt = DmaSpace.requireOffset(indirect, "indirect tables");
             this.indirectIova = indirectR.iova();
         } else {
             this.indirect = null;
@@ -191,16 +191,6 @@ public final class PackedVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         return new PackedVirtqueue(cfg, r.slice(0, ringSize(n)), r.slice(driverEventOffset(n), EVENT_SIZE),
                 r.slice(deviceEventOffset(n), EVENT_SIZE), ind, owned);
-    }
-
-    /** Where {@code area} lies in the DMA space; memory from a {@code DmaPool} always does. */
-    private static long spaceOffset(String what, MemorySegment area) {
-        long at = DmaSpace.offsetOf(area);
-        if (at < 0) {
-            throw new IllegalArgumentException(what + " memory is not in the DMA space: ring memory must come from"
-                    + " a DmaPool (or another DmaAllocator)");
-        }
-        return at;
     }
 
     private static void checkArea(String what, DmaRegion r, long bytes, int align) {

@@ -133,9 +133,9 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         this.desc = descR.segment().asSlice(0, descTableSize(size));
         this.avail = availR.segment().asSlice(0, availSize(size));
         this.used = usedR.segment().asSlice(0, usedSize(size));
-        this.descAt = spaceOffset("descriptor table", desc);
-        this.availAt = spaceOffset("available ring", avail);
-        this.usedAt = spaceOffset("used ring", used);
+        this.descAt = DmaSpace.requireOffset(desc, "descriptor table");
+        this.availAt = DmaSpace.requireOffset(avail, "available ring");
+        this.usedAt = DmaSpace.requireOffset(used, "used ring");
         this.ringScope = desc.scope();
         this.oneScope = ringScope.equals(avail.scope()) && ringScope.equals(used.scope());
         this.descIova = descR.iova();
@@ -148,7 +148,7 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
             }
             checkArea("indirect tables", indirectR, bytes, DESC_ALIGN);
             this.indirect = indirectR.segment().asSlice(0, bytes);
-            this.indirectAt = spaceOffset("indirect tables", indirect);
+            this.indirectAt = DmaSpace.requireOffset(indirect, "indirect tables");
             this.indirectIova = indirectR.iova();
         } else {
             this.indirect = null;
@@ -208,16 +208,6 @@ public final class SplitVirtqueue implements Virtqueue, ChainBuilder.Sink {
         }
         return new SplitVirtqueue(cfg, ring.slice(0, descTableSize(n)), ring.slice(availAreaOffset(n), availSize(n)),
                 ring.slice(usedAreaOffset(n), usedSize(n)), ind, owned);
-    }
-
-    /** Where {@code area} lies in the DMA space; memory from a {@code DmaPool} always does. */
-    static long spaceOffset(String what, MemorySegment area) {
-        long at = DmaSpace.offsetOf(area);
-        if (at < 0) {
-            throw new IllegalArgumentException(what + " memory is not in the DMA space: ring memory must come from"
-                    + " a DmaPool (or another DmaAllocator)");
-        }
-        return at;
     }
 
     private static void checkArea(String what, DmaRegion r, long bytes, int align) {
