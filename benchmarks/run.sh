@@ -54,13 +54,15 @@ ensure_jar() {
   [ -f "$jar" ] || { echo "run.sh: $jar was not built" >&2; exit 1; }
 }
 
-# compile_c NAME [extra gcc flags...]: src/main/c/NAME.c -> target/c/NAME, when missing or stale.
+# compile_c NAME [extra gcc flags...]: src/main/c/NAME.c -> target/c/NAME, when missing or stale (older than
+# its source, this script or a header of src/main/c).
 compile_c() {
   local name="$1"; shift
   local src="$here/src/main/c/$name.c" out="$cdir/$name"
   command -v "$CC" >/dev/null 2>&1 || { echo "run.sh: no C compiler ($CC): apt-get install gcc" >&2; exit 1; }
   mkdir -p "$cdir"
-  if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$0" -nt "$out" ]; then
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$0" -nt "$out" ] \
+     || [ -n "$(find "$here/src/main/c" -name '*.h' -newer "$out" -print -quit)" ]; then
     echo "# compiling $name.c ($CC $CFLAGS_BENCH $*)" >&2
     # shellcheck disable=SC2086
     "$CC" $CFLAGS_BENCH "$@" -o "$out" "$src"

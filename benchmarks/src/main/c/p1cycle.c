@@ -32,14 +32,7 @@
  *        p1cycle --self-test
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "p1common.h"
 
 #define QUEUE_SIZE 256
 #define BUFFER_BYTES 64
@@ -49,26 +42,6 @@
 #define NO_SPACE (-1)
 #define MAX_CHAIN_BYTES 0xffffffffull
 #define FREE (-1L) /* token / writable slot of a head or id that is not in flight */
-
-/* ------------------------------------------------------------------ little-endian shared-memory access */
-
-/* x86-64 is little-endian and tolerates these aligned accesses; memcpy keeps the compiler honest about
- * aliasing and compiles to one mov, like the JIT's Unsafe accesses behind MemorySegment.get/set. */
-static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint32_t ld32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static inline void st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void st32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-/* Ring indices and flags shared with the other side: C11 atomics on the ring memory itself. */
-static inline uint16_t ld16_acquire(uint8_t *p) {
-    return atomic_load_explicit((_Atomic uint16_t *) (void *) p, memory_order_acquire);
-}
-static inline void st16_release(uint8_t *p, uint16_t v) {
-    atomic_store_explicit((_Atomic uint16_t *) (void *) p, v, memory_order_release);
-}
-/* What VarHandle.fullFence() is on x86-64 (gcc emits a locked or to the stack, HotSpot a locked add). */
-static inline void full_fence(void) { atomic_thread_fence(memory_order_seq_cst); }
 
 static _Noreturn void fail(const char *what, long a, long b) {
     fprintf(stderr, "p1cycle: %s (%ld, %ld)\n", what, a, b);
@@ -982,21 +955,7 @@ static long expected_checksum(int batch) {
 
 /* ------------------------------------------------------------------ timing */
 
-/* Wall-clock time like JMH; the CPU-time diagnostic (README) builds with -DP1_CLOCK=CLOCK_THREAD_CPUTIME_ID. */
-#ifndef P1_CLOCK
-#define P1_CLOCK CLOCK_MONOTONIC
-#endif
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(P1_CLOCK, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
 
 static volatile long sink;
 
@@ -1027,18 +986,9 @@ static void measure(bool packed, int batch, int runs, long chains_per_run) {
     bool idle = packed ? r->packed_q.in_flight_count == 0 && r->packed_q.num_free == QUEUE_SIZE && r->packed_d.in_flight_count == 0
                        : r->split_q.in_flight_count == 0 && r->split_q.num_free == QUEUE_SIZE && r->split_d.in_flight_count == 0;
     if (!idle) fail("rig not idle after the runs", 0, 0);
-    const char *name = packed ? "packed" : "split";
-    /* Every timed run in run order, before sorting: the report pools the runs of several invocations. */
-    printf("%s.batch%d.runs_ns_per_chain=", name, batch);
-    for (int i = 0; i < runs; i++) printf(i ? ",%.3f" : "%.3f", ns[i]);
-    printf("\n");
-    qsort(ns, (size_t) runs, sizeof *ns, cmp_double);
-    double median = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
-    printf("%s.batch%d.ns_per_chain=%.3f\n", name, batch, median);
-    printf("%s.batch%d.min_ns_per_chain=%.3f\n", name, batch, ns[0]);
-    printf("%s.batch%d.max_ns_per_chain=%.3f\n", name, batch, ns[runs - 1]);
-    printf("%s.batch%d.chains_per_run=%ld\n", name, batch, cycles * batch);
-    fflush(stdout);
+    char row[32];
+    snprintf(row, sizeof row, "%s.batch%d", packed ? "packed" : "split", batch);
+    print_runs(row, ns, runs, cycles * batch);
     free(ns);
     rig_free(r);
     free(r);
@@ -1172,16 +1122,6 @@ static int usage(const char *problem) {
     return 1;
 }
 
-/* A whole decimal argument in [1, max]; anything else (sign, trailing text, overflow) is refused. */
-static bool positive_arg(const char *s, long max, long *out) {
-    if (*s < '0' || *s > '9') return false;
-    errno = 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < 1 || v > max) return false;
-    *out = v;
-    return true;
-}
 
 /* p1cycle [runs [chains]]: every row in table order. p1cycle --row NAME [runs [chains]]: that row only, so a
  * caller can interleave short C slots with its own measurements of the same row. */

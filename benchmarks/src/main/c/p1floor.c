@@ -12,28 +12,11 @@
  * Usage: p1floor [runs [cycles_per_run]]   (also accepts --row floor.batch1 first, as the report calls it)
  */
 #define _GNU_SOURCE
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "p1common.h"
 
 #define SIZE 256
 #define BUFFER_BASE 0x100000L
 #define ROW "floor.batch1"
-
-static inline uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint64_t ld64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static inline void st16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-static inline uint16_t ld16_acquire(uint8_t *p) {
-    return atomic_load_explicit((_Atomic uint16_t *) (void *) p, memory_order_acquire);
-}
-static inline void st16_release(uint8_t *p, uint16_t v) {
-    atomic_store_explicit((_Atomic uint16_t *) (void *) p, v, memory_order_release);
-}
 
 struct floor_rig {
     uint8_t *desc, *avail, *used;
@@ -58,7 +41,7 @@ __attribute__((noinline)) static long floor_cycle(struct floor_rig *r) {
     /* Release: the descriptor and the slot before the new avail idx. */
     st16_release(r->avail + 2, (uint16_t) r->avail_idx);
     /* Full fence: the avail idx store before the read of the device's used flags. */
-    atomic_thread_fence(memory_order_seq_cst);
+    full_fence();
     long check = ld16(r->used) & 1;
     /* Acquire: avail idx before the slot and the descriptor it publishes. */
     int a = ld16_acquire(r->avail + 2);
@@ -75,7 +58,7 @@ __attribute__((noinline)) static long floor_cycle(struct floor_rig *r) {
     /* Release: the used element before the new used idx. */
     st16_release(r->used + 2, (uint16_t) r->used_idx);
     /* Full fence: the used idx store before the read of the driver's avail flags. */
-    atomic_thread_fence(memory_order_seq_cst);
+    full_fence();
     check += ld16(r->avail) & 1;
     /* Acquire: used idx before the element it covers. */
     int u = ld16_acquire(r->used + 2);
@@ -84,28 +67,6 @@ __attribute__((noinline)) static long floor_cycle(struct floor_rig *r) {
     r->last_used = (r->last_used + 1) & 0xffff;
     if ((int) (uint32_t) elem != head) fail("used id differs from the head");
     return check + (long) (elem >> 32);
-}
-
-#ifndef P1_CLOCK
-#define P1_CLOCK CLOCK_MONOTONIC
-#endif
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(P1_CLOCK, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y) {
-    double a = *(const double *) x, b = *(const double *) y;
-    return a < b ? -1 : a > b;
-}
-
-static bool positive_arg(const char *s, long max, long *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v <= 0 || v > max) return false;
-    *out = v;
-    return true;
 }
 
 static int usage(const char *problem) {
@@ -147,13 +108,7 @@ int main(int argc, char **argv) {
         if (run >= 0) ns[run] = (double) (t1 - t0) / (double) cycles;
     }
     printf("program=p1floor\nqueue_size=%d\nbuffer_bytes=64\nruns=%ld\nstatistic=median\nrow=" ROW "\n", SIZE, runs);
-    printf(ROW ".runs_ns_per_chain=");
-    for (long i = 0; i < runs; i++) printf(i ? ",%.3f" : "%.3f", ns[i]);
-    printf("\n");
-    qsort(ns, (size_t) runs, sizeof *ns, cmp_double);
-    double median = runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
-    printf(ROW ".ns_per_chain=%.3f\n" ROW ".min_ns_per_chain=%.3f\n" ROW ".max_ns_per_chain=%.3f\n"
-           ROW ".chains_per_run=%ld\n", median, ns[0], ns[runs - 1], cycles);
+    print_runs(ROW, ns, (int) runs, cycles);
     free(ns);
     free(r.desc);
     free(r.avail);
