@@ -29,10 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>Both methods are compiled on their own ({@code DONT_INLINE} into JMH's loop): one call per invocation,
- * as the C baseline makes one call of its {@code noinline} cycle function per cycle. It also keeps the
- * measured code the same from fork to fork: when JMH's loop inlined the whole cycle, a fork now and then
- * recompiled it mid-warm-up, within a different inlining budget, into code 15% slower for the rest of the
- * fork.
+ * as the C baseline makes one call of its {@code noinline} cycle function per cycle. (A fork still now and
+ * then recompiles mid-warm-up into slower code for the rest of the fork; benchmarks/RESULTS.md.)
  *
  * <p>Run through {@code benchmarks/run.sh p1}, which puts the C baseline ({@code src/main/c/p1cycle.c})
  * beside these numbers, or directly: {@code java -jar benchmarks/target/benchmarks.jar P1CycleBenchmark}.
